@@ -1,0 +1,36 @@
+/**
+ * Names of the AWS resources one environment creates. They are derived from the stack name
+ * (`waf-log-pipeline-<env>`) only, so operator tools (`npm run redrive`) find the resources of an
+ * environment from its name without reading Terraform state.
+ *
+ * Changing any of these renames (and so recreates) a resource in a deployed account.
+ */
+
+/** Prefix of every stack and resource name: `waf-log-pipeline`. */
+export const PROJECT = "waf-log-pipeline";
+
+/** The stack name of environment `env`, e.g. `waf-log-pipeline-dev`. */
+export function stackName(env: string): string {
+  return `${PROJECT}-${env}`;
+}
+
+/** Resource names of environment `env`. All are ≤ 64 characters for env names of ≤ 16 characters. */
+export function resourceNames(env: string) {
+  const base = stackName(env);
+  return {
+    /** Lambda function that converts log events into objects. */
+    processorFunction: `${base}-processor`,
+    /** IAM role of the processor function. */
+    processorRole: `${base}-processor`,
+    /** The processor's own log group. */
+    processorLogGroup: `/aws/lambda/${base}-processor`,
+    /** SQS queue that receives Lambda's on-failure records (events the processor gave up on). */
+    failureQueue: `${base}-processor-failures`,
+    /** SQS queue that receives S3 event notifications, read by Cortex. */
+    notificationQueue: `${base}-notifications`,
+    /** Dead-letter queue of the notification queue. */
+    deadLetterQueue: `${base}-notifications-dlq`,
+    /** IAM role that Cortex XDR assumes with the external ID. */
+    cortexReaderRole: `${base}-cortex-reader`,
+  } as const;
+}
