@@ -34,3 +34,12 @@ export function resourceNames(env: string) {
     cortexReaderRole: `${base}-cortex-reader`,
   } as const;
 }
+
+/**
+ * Default name of the log bucket of environment `env`: `waf-log-pipeline-<env>-<accountId>-<region>`,
+ * globally unique because it contains the account and region. ≤ 63 characters for env names of
+ * ≤ 16 characters and region names of ≤ 14 characters.
+ */
+export function defaultBucketName(env: string, accountId: string, region: string): string {
+  return `${stackName(env)}-${accountId}-${region}`;
+}
