@@ -1,0 +1,90 @@
+/**
+ * Synthesizes the cdktf app into a directory of your choice and lists the stacks it wrote.
+ * Used by `npm run plan` and the Terraform tests, which synthesize into temporary directories so
+ * they never touch the repository's `cdktf.out`.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { z } from "zod";
+
+const execFileAsync = promisify(execFile);
+
+/** The repository root (where `main.ts` and `cdktf.json` are). */
+export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** One stack of a synthesized app. */
+export interface SynthesizedStack {
+  /** Stack name, e.g. `waf-log-pipeline-dev`. */
+  readonly name: string;
+  /** Absolute path of the stack's working directory (holds `cdk.tf.json` and `assets/`). */
+  readonly dir: string;
+  /** Whether the stack declares Terraform Cloud (`terraform.cloud`) as its backend. */
+  readonly cloudBackend: boolean;
+}
+
+/**
+ * The parts of cdktf's `manifest.json` used here: `stacks.<name>.workingDirectory` (relative to
+ * the output directory). Written by cdktf's `App.synth()` (cdktf/lib/manifest.js).
+ */
+const manifestSchema = z.object({
+  stacks: z.record(z.string(), z.object({ name: z.string(), workingDirectory: z.string() })),
+});
+
+/**
+ * Lists the stacks of a synthesized app, sorted by name.
+ *
+ * @param outdir the synth output directory (`cdktf.out` by default in this project)
+ * @throws Error naming `<outdir>/manifest.json` when it is missing or not in the expected shape
+ */
+export function listStacks(outdir: string): SynthesizedStack[] {
+  const manifestPath = join(resolve(outdir), "manifest.json");
+  if (!existsSync(manifestPath)) throw new Error(`${manifestPath}: not found (run "npm run synth" first)`);
+  const parsed = manifestSchema.safeParse(JSON.parse(readFileSync(manifestPath, "utf8")));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`${manifestPath}: not a cdktf manifest (${problems.join("; ")})`);
+  }
+  return Object.values(parsed.data.stacks)
+    .map((stack) => {
+      const dir = join(resolve(outdir), stack.workingDirectory);
+      const json = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as {
+        terraform?: { cloud?: unknown };
+      };
+      return { name: stack.name, dir, cloudBackend: json.terraform?.cloud !== undefined };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Options of {@link synthApp}. */
+export interface SynthOptions {
+  /** Extra environment variables for the app (e.g. `WAF_PIPELINE_CONFIG`). @default none */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Runs the app (`tsx main.ts`, as `cdktf.json` does) with `CDKTF_OUTDIR=outdir`, from the
+ * repository root. The Lambda bundle must already be built (`npm run build`). Takes seconds.
+ *
+ * @param outdir where to write `manifest.json` and `stacks/` (created if missing)
+ * @throws Error with the app's output when it exits non-zero
+ */
+export async function synthApp(outdir: string, options: SynthOptions = {}): Promise<SynthesizedStack[]> {
+  const tsx = join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
+  try {
+    await execFileAsync(tsx, ["main.ts"], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, ...options.env, CDKTF_OUTDIR: resolve(outdir) },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  } catch (error) {
+    const failure = error as { code?: number; stdout?: string; stderr?: string };
+    throw new Error(
+      `synth into ${outdir} failed (exit ${failure.code ?? "?"}):\n${failure.stderr ?? ""}${failure.stdout ?? ""}`,
+      { cause: error },
+    );
+  }
+  return listStacks(outdir);
+}
