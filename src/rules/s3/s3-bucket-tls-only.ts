@@ -1,0 +1,70 @@
+import {
+  type PolicyStatement,
+  PolicyReadError,
+  deniesInsecureTransport,
+  policyStatements,
+} from "../policy-document";
+import { SecurityRule } from "../security-rule";
+import { type Element, isExpression } from "../terraform-elements";
+import { attachedToBucket } from "./attached-to-bucket";
+
+/**
+ * WLP-S3-2: every `aws_s3_bucket` has a bucket policy (an `aws_s3_bucket_policy`, or the bucket's own
+ * `policy` argument) with a statement that denies `s3:*` to every principal when
+ * `aws:SecureTransport` is `false`, on the bucket and on its objects (`<bucket ARN>` and
+ * `<bucket ARN>/*`, or `*`).
+ * Source: https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit
+ */
+export class S3BucketTlsOnly extends SecurityRule {
+  readonly id = "WLP-S3-2";
+  readonly requirement = "Every S3 bucket denies requests without TLS";
+
+  protected check(element: Element): string[] {
+    if (element.type !== "aws_s3_bucket") return [];
+    const policies = attachedToBucket(element, "aws_s3_bucket_policy").map((p) => ({
+      where: `${p.address} of ${element.address}`,
+      value: p.config.policy,
+    }));
+    if (element.config.policy !== undefined) {
+      policies.push({ where: `the policy argument of ${element.address}`, value: element.config.policy });
+    }
+    if (policies.length === 0) return [`${element.address} has no bucket policy`];
+
+    const problems: string[] = [];
+    let covered = { bucket: false, objects: false };
+    for (const { where, value } of policies) {
+      let statements: PolicyStatement[];
+      try {
+        statements = policyStatements(value, element.construct);
+      } catch (error) {
+        if (!(error instanceof PolicyReadError)) throw error;
+        problems.push(`${where} cannot be read: ${error.message}`);
+        continue;
+      }
+      for (const statement of statements.filter((s) => deniesInsecureTransport(s, "s3"))) {
+        const scope = coverage(statement, element);
+        covered = { bucket: covered.bucket || scope.bucket, objects: covered.objects || scope.objects };
+      }
+    }
+    if (covered.bucket && covered.objects) return [];
+    const missing = [!covered.bucket ? "the bucket" : undefined, !covered.objects ? "its objects" : undefined]
+      .filter(Boolean)
+      .join(" and ");
+    return [
+      ...problems,
+      `no bucket policy of ${element.address} denies s3:* to every principal when aws:SecureTransport is false on ${missing}`,
+    ];
+  }
+}
+
+/** Which of the bucket and its objects the statement's `Resource` covers. */
+function coverage(statement: PolicyStatement, bucket: Element): { bucket: boolean; objects: boolean } {
+  const name = bucket.config.bucket;
+  const literalArn = typeof name === "string" && !isExpression(name) ? `arn:aws:s3:::${name}` : undefined;
+  const arns = [`\${${bucket.address}.arn}`, ...(literalArn ? [literalArn] : [])];
+  const all = statement.resources.includes("*");
+  return {
+    bucket: all || statement.resources.some((r) => arns.includes(r)),
+    objects: all || statement.resources.some((r) => arns.some((arn) => r === `${arn}/*`)),
+  };
+}
