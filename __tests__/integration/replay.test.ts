@@ -1,0 +1,108 @@
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { main } from "../../scripts/replay";
+
+const SAMPLES = "../shared/samples";
+const DATA_EVENT = `${SAMPLES}/cwl-data-message.json`;
+const CONTROL_EVENT = `${SAMPLES}/cwl-control-message.json`;
+/** Key of the sample data event: first log event 2020-06-17T01:26:32.516Z, log group and stream of the sample. */
+const SAMPLE_KEY =
+  /^raw\/year=2020\/month=06\/day=17\/hour=01\/aws-waf-logs-example\/us-east-1_example-web-acl_0\/[A-Za-z0-9._=-]+\.jsonl\.gz$/;
+
+/** `text` as a regular expression that matches it literally. */
+function literal(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Every file under `dir`, as paths relative to it with `/` separators. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split("\\").join("/"))
+    .sort();
+}
+
+async function runReplay(argv: string[]) {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await main(argv, { stdout: (line) => stdout.push(line), stderr: (line) => stderr.push(line) });
+  return { code, stdout, stderr };
+}
+
+describe("npm run replay (embedded S3 server)", () => {
+  let work: string;
+  let out: string;
+
+  beforeEach(async () => {
+    work = await mkdtemp(join(tmpdir(), "replay-test-"));
+    out = join(work, "out");
+  });
+
+  afterEach(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it("writes exactly one object, under the documented key layout, for a data and a control message", async () => {
+    await runReplay(["--out", out, DATA_EVENT, CONTROL_EVENT]);
+
+    const files = await filesUnder(out);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(SAMPLE_KEY);
+  });
+
+  it("stores the WAF records byte for byte, one per line", async () => {
+    await runReplay(["--out", out, DATA_EVENT, CONTROL_EVENT]);
+
+    const [key] = await filesUnder(out);
+    const lines = gunzipSync(await readFile(join(out, key!))).toString("utf8");
+    expect(lines).toBe(await readFile(`${SAMPLES}/waf-records.ndjson`, "utf8"));
+  });
+
+  it("ends with one JSON line of counts and exit code 0", async () => {
+    const { code, stdout } = await runReplay(["--out", out, DATA_EVENT, CONTROL_EVENT]);
+
+    expect(code).toBe(0);
+    expect(stdout).toEqual(['{"events":2,"objects":1,"records":4,"failed":0}']);
+  });
+
+  it("reports a file the processor rejects with its name on stderr, exits 1, and still writes the other file", async () => {
+    const bad = join(work, "bad-base64.json");
+    await writeFile(bad, JSON.stringify({ awslogs: { data: "not base64 at all!" } }));
+
+    const { code, stdout, stderr } = await runReplay(["--out", out, bad, DATA_EVENT]);
+
+    expect(code).toBe(1);
+    expect(stderr).toEqual([
+      expect.stringMatching(new RegExp(`^${literal(bad)}: awslogs.data is not valid base64: `)),
+    ]);
+    expect(stdout).toEqual(['{"events":2,"objects":1,"records":4,"failed":1}']);
+    expect(await filesUnder(out)).toEqual([expect.stringMatching(SAMPLE_KEY)]);
+  });
+
+  it("reports a file that is not JSON as such", async () => {
+    const bad = join(work, "truncated.json");
+    await writeFile(bad, '{"awslogs":{"data":"H4sI');
+
+    const { code, stderr } = await runReplay(["--out", out, bad]);
+
+    expect(code).toBe(1);
+    expect(stderr).toEqual([expect.stringMatching(new RegExp(`^${literal(bad)}: not valid JSON: `))]);
+  });
+
+  it("replays the *.json files of a directory", async () => {
+    const dir = join(work, "events");
+    await mkdir(dir);
+    await writeFile(join(dir, "a-data.json"), await readFile(DATA_EVENT));
+    await writeFile(join(dir, "b-control.json"), await readFile(CONTROL_EVENT));
+    await writeFile(join(dir, "notes.txt"), "not an event");
+
+    const { code, stdout } = await runReplay(["--out", out, dir]);
+
+    expect(code).toBe(0);
+    expect(stdout).toEqual(['{"events":2,"objects":1,"records":4,"failed":0}']);
+  });
+});

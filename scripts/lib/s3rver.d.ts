@@ -1,0 +1,30 @@
+// Types for the parts of s3rver 3.7.1 (an S3 API server written in Node.js) that the scripts use.
+// s3rver ships no type declarations. Source: https://github.com/jamhall/s3rver/blob/v3.7.1/lib/s3rver.js
+declare module "s3rver" {
+  import type { AddressInfo } from "node:net";
+
+  interface S3rverOptions {
+    /** Host to listen on. @default "localhost" */
+    readonly address?: string;
+    /** Port to listen on; 0 picks a free port. @default 4568 */
+    readonly port?: number;
+    /** Suppress request logging. @default false */
+    readonly silent?: boolean;
+    /** Directory that holds buckets and objects on disk. @default `<os.tmpdir()>/s3rver` */
+    readonly directory?: string;
+    /** Delete every bucket when the server closes. @default false */
+    readonly resetOnClose?: boolean;
+    /** Buckets created (if missing) before the server starts listening. @default [] */
+    readonly configureBuckets?: readonly { readonly name: string }[];
+  }
+
+  class S3rver {
+    constructor(options?: S3rverOptions);
+    /** Creates the configured buckets and starts listening; resolves to the bound address. */
+    run(): Promise<AddressInfo>;
+    /** Stops listening; resolves when open connections have ended. */
+    close(): Promise<void>;
+  }
+
+  export default S3rver;
+}

@@ -1,0 +1,217 @@
+/**
+ * `npm run replay -- [--out DIR] [--bucket NAME] [--endpoint URL] <event.json | dir>...`
+ *
+ * Runs the processor bundle over recorded CloudWatch Logs subscription events, one invocation per
+ * event file, the way Lambda would, and shows what it stored. See docs/replay-bench.md.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { listEventFiles, readEventFile, UsageError } from "./lib/event-files";
+import { createS3Client, EMBEDDED_S3_CREDENTIALS, startEmbeddedS3, type EmbeddedS3 } from "./lib/embedded-s3";
+import { loadProcessor, processorEnv, PROCESSOR_BUNDLE } from "./lib/processor-bundle";
+
+export const REPLAY_USAGE = `usage: npm run replay -- [--out DIR] [--bucket NAME] [--endpoint URL] <event.json | dir>...
+
+Invokes the processor bundle (${PROCESSOR_BUNDLE}) once per event file; a directory stands
+for the *.json files in it, sorted by name. Each file holds one subscription event,
+{"awslogs":{"data":"<base64 gzip>"}}.
+
+  --out DIR       download every object written to DIR/<object key>
+                  (default .replay/ with the embedded server; no download with --endpoint unless given)
+  --bucket NAME   bucket to write to (default waf-log-replay on the embedded server; required with --endpoint)
+  --endpoint URL  S3-compatible endpoint to write to with the standard AWS credential chain
+                  (default: an embedded S3 server on 127.0.0.1, removed afterwards)
+
+Prints progress on stderr and one JSON line on stdout: {"events","objects","records","failed"}.
+Exit code: 0 all files processed, 1 some file failed, 2 bad command line.`;
+
+/** Bucket created on the embedded server when `--bucket` is not given. */
+export const DEFAULT_REPLAY_BUCKET = "waf-log-replay";
+
+/** Download directory with the embedded server when `--out` is not given. */
+export const DEFAULT_REPLAY_OUT = ".replay";
+
+/** The command line, parsed. */
+export interface ReplayOptions {
+  /** Event files and directories, as given. */
+  readonly paths: readonly string[];
+  /** Download directory; undefined: no download. */
+  readonly out: string | undefined;
+  /** Bucket the processor writes to. */
+  readonly bucket: string;
+  /** S3-compatible endpoint; undefined: the embedded server. */
+  readonly endpoint: string | undefined;
+}
+
+/**
+ * Parses replay's arguments (without the `node script` prefix).
+ *
+ * @throws UsageError for unknown options, missing option values, no event paths,
+ *   `--endpoint` without `--bucket`, or an `--endpoint` that is not an http(s) URL.
+ */
+export function parseReplayArgs(argv: readonly string[]): ReplayOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        out: { type: "string" },
+        bucket: { type: "string" },
+        endpoint: { type: "string" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length === 0) throw new UsageError("no event files given");
+  if (values.endpoint !== undefined) {
+    if (!/^https?:\/\/[^/]/.test(values.endpoint)) {
+      throw new UsageError(`--endpoint: expected an http:// or https:// URL, got "${values.endpoint}"`);
+    }
+    if (values.bucket === undefined)
+      throw new UsageError("--endpoint needs --bucket (the bucket to write to)");
+  }
+  for (const [name, value] of [
+    ["--out", values.out],
+    ["--bucket", values.bucket],
+  ] as const) {
+    if (value === "") throw new UsageError(`${name}: expected a value, got an empty string`);
+  }
+  return {
+    paths: positionals,
+    out: values.out ?? (values.endpoint === undefined ? DEFAULT_REPLAY_OUT : undefined),
+    bucket: values.bucket ?? DEFAULT_REPLAY_BUCKET,
+    endpoint: values.endpoint,
+  };
+}
+
+/** The final line replay prints. */
+export interface ReplaySummary {
+  /** Event files read and handed to the handler (one Lambda invocation each), failed ones included. */
+  readonly events: number;
+  /** Distinct object keys the processor reported (written now, or already there: a duplicate delivery). */
+  readonly objects: number;
+  /** Lines (one per log event) in those objects, each object counted once. */
+  readonly records: number;
+  /** Event files that failed: unreadable, not JSON, rejected by the handler, or not downloadable. */
+  readonly failed: number;
+}
+
+/** Where replay writes: progress and errors go to `stderr`, the summary line to `stdout`. */
+export interface ReplayIo {
+  readonly stdout: (line: string) => void;
+  readonly stderr: (line: string) => void;
+  /** Milliseconds between progress lines. @default 1000 */
+  readonly progressIntervalMs?: number;
+}
+
+/**
+ * Replays event files through the processor bundle and downloads what it wrote.
+ * Failures of single files are reported on `io.stderr` as `<file>: <message>` and counted;
+ * the other files are still processed.
+ *
+ * @throws Error when the event paths are unusable (UsageError), the bundle cannot be loaded,
+ *   or the embedded server cannot start.
+ */
+export async function replay(options: ReplayOptions, io: ReplayIo): Promise<ReplaySummary> {
+  const files = await listEventFiles(options.paths);
+  const processor = loadProcessor();
+  let server: EmbeddedS3 | undefined;
+  let client: S3Client;
+  if (options.endpoint === undefined) {
+    server = await startEmbeddedS3({ bucket: options.bucket });
+    client = createS3Client({ endpoint: server.endpoint, credentials: EMBEDDED_S3_CREDENTIALS });
+  } else {
+    client = createS3Client({ endpoint: options.endpoint });
+  }
+  const endpoint = server?.endpoint ?? options.endpoint ?? "";
+  const handler = processor.createHandler({
+    env: processorEnv({ S3_BUCKET: options.bucket, S3_ENDPOINT: endpoint }),
+    s3: client,
+  });
+
+  const linesByKey = new Map<string, number>();
+  let failed = 0;
+  let lastProgress = Date.now();
+  const interval = io.progressIntervalMs ?? 1000;
+  try {
+    for (const [index, file] of files.entries()) {
+      try {
+        const result = await handler(await readEventFile(file));
+        if (result.key !== undefined && !linesByKey.has(result.key)) {
+          linesByKey.set(result.key, result.linesOut);
+          if (options.out !== undefined) await download(client, options.bucket, result.key, options.out);
+        }
+      } catch (error) {
+        failed++;
+        io.stderr(`${file}: ${(error as Error).message}`);
+      }
+      if (Date.now() - lastProgress >= interval) {
+        lastProgress = Date.now();
+        io.stderr(
+          `replay: ${index + 1}/${files.length} event files, ${linesByKey.size} objects, ${failed} failed`,
+        );
+      }
+    }
+  } finally {
+    client.destroy();
+    await server?.stop();
+  }
+  let records = 0;
+  for (const lines of linesByKey.values()) records += lines;
+  return { events: files.length, objects: linesByKey.size, records, failed };
+}
+
+/**
+ * Stores object `key` of `bucket` at `<out>/<key>`, bytes as stored.
+ *
+ * @throws Error `download s3://<bucket>/<key>: …` when the key would land outside `out` or GetObject fails.
+ */
+async function download(client: S3Client, bucket: string, key: string, out: string): Promise<void> {
+  const target = resolve(out, key);
+  const inside = relative(resolve(out), target);
+  if (inside === "" || inside.startsWith("..") || isAbsolute(inside)) {
+    throw new Error(`download s3://${bucket}/${key}: the object key would be written outside ${out}`);
+  }
+  try {
+    const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    if (!object.Body) throw new Error("GetObject returned no body");
+    const bytes = await object.Body.transformToByteArray();
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, bytes);
+  } catch (error) {
+    throw new Error(`download s3://${bucket}/${key}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * The command: parses `argv`, replays, prints the summary line. Resolves with the exit code:
+ * 0 every file processed, 1 a file failed (or replay could not run), 2 bad command line.
+ */
+export async function main(argv: readonly string[], io: ReplayIo): Promise<number> {
+  try {
+    const summary = await replay(parseReplayArgs(argv), io);
+    io.stdout(JSON.stringify(summary));
+    return summary.failed > 0 ? 1 : 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`replay: ${error.message}\n\n${REPLAY_USAGE}`);
+      return 2;
+    }
+    io.stderr(`replay: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  process.exitCode = await main(process.argv.slice(2), {
+    stdout: (line) => process.stdout.write(`${line}\n`),
+    stderr: (line) => process.stderr.write(`${line}\n`),
+  });
+}
