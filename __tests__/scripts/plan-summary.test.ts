@@ -1,0 +1,181 @@
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { parsePlanJson, type PlanJson } from "../../scripts/lib/plan-json.js";
+import { summarizePlan } from "../../scripts/lib/plan-summary.js";
+
+const fixtures = join(import.meta.dirname, "..", "fixtures", "plan");
+const root = join(import.meta.dirname, "..", "..");
+
+/** A fixture of `__tests__/fixtures/plan/`, parsed as the CLI does. */
+function fixture(name: string): PlanJson {
+  return parsePlanJson(readFileSync(join(fixtures, name), "utf8"), name);
+}
+
+const WARNING_HEADER =
+  "> [!CAUTION]\n> **This plan deletes or replaces resources that hold data or grant access, or changes the Cortex role's trust policy. Check each line below before you approve.**\n>\n";
+
+describe("parsePlanJson", () => {
+  it("names the file when it is not JSON", () => {
+    expect(() => parsePlanJson("{", "plan.json")).toThrow(/^plan\.json: not JSON \(/);
+  });
+
+  it("names the file and the field when an action list is unknown", () => {
+    const plan = JSON.stringify({
+      format_version: "1.2",
+      resource_changes: [
+        { address: "a.b", mode: "managed", type: "a", name: "b", change: { actions: ["destroy"] } },
+      ],
+    });
+    expect(() => parsePlanJson(plan, "plan.json")).toThrow(
+      'plan.json: not a "terraform show -json" plan: resource_changes.0.change.actions: expected one of ["no-op"], ["create"], ["read"], ["update"], ["delete","create"], ["create","delete"], ["delete"], ["forget"]',
+    );
+  });
+
+  it("rejects a format version other than 1.x", () => {
+    expect(() => parsePlanJson('{"format_version":"2.0"}', "p.json")).toThrow(
+      'p.json: not a "terraform show -json" plan: format_version: expected a 1.x format_version such as "1.2"',
+    );
+  });
+});
+
+describe("summarizePlan", () => {
+  it("counts the changes and lists the attribute names each update changes", () => {
+    const markdown = summarizePlan(fixture("update.json"));
+    expect(markdown).toBe(
+      [
+        "**Plan:** 0 to create, 2 to update, 0 to replace, 0 to delete.",
+        "",
+        "| Resource | Action | Changed attributes |",
+        "| --- | --- | --- |",
+        "| `aws_sqs_queue.notification-queue` | update | `tags`, `tags_all`, `visibility_timeout_seconds` |",
+        "| `aws_lambda_function.processor` | update | `last_modified`, `memory_size` |",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("leaves out no-op resources and data source reads", () => {
+    const markdown = summarizePlan(fixture("update.json"));
+    expect(markdown).not.toContain("aws_s3_bucket.log-bucket");
+    expect(markdown).not.toContain("data.aws_iam_policy_document.processor");
+  });
+
+  it("shows no warning when nothing that holds data or access is deleted or replaced", () => {
+    expect(summarizePlan(fixture("update.json"))).not.toContain("[!CAUTION]");
+  });
+
+  it("never prints the value of an attribute marked sensitive", () => {
+    const markdown = summarizePlan(fixture("update.json"));
+    expect(markdown).not.toContain("tok-5f1e9a7c-secret");
+  });
+
+  it("warns when the log bucket is replaced by destroy-then-create and marks the attribute that forces it", () => {
+    const markdown = summarizePlan(fixture("replace-delete-create.json"));
+    expect(markdown).toContain(
+      `${WARNING_HEADER}> - **replace** \`aws_s3_bucket.log-bucket\`: the log bucket: it holds the archived WAF logs that Cortex reads.\n`,
+    );
+    expect(markdown).toContain("**Plan:** 0 to create, 0 to update, 1 to replace, 0 to delete.");
+    expect(markdown).toContain(
+      "| `aws_s3_bucket.log-bucket` | replace (destroy, then create) | `arn`, `bucket` (forces replacement) |",
+    );
+  });
+
+  it("warns when the Cortex reader role is replaced create-then-destroy, and only for that role", () => {
+    const markdown = summarizePlan(fixture("replace-create-delete.json"));
+    expect(markdown).toContain(
+      `${WARNING_HEADER}> - **replace** \`aws_iam_role.cortex-reader\`: the Cortex reader role: Cortex loses access to the logs until it is re-created and re-verified.\n\n`,
+    );
+    expect(markdown).toContain(
+      "| `aws_lambda_function.processor` | replace (create, then destroy) | `package_type` (forces replacement) |",
+    );
+    expect(markdown).not.toContain("> - **replace** `aws_lambda_function.processor`");
+  });
+
+  it("warns for each deleted queue and log group, not for a deleted permission", () => {
+    const markdown = summarizePlan(fixture("delete.json"));
+    expect(markdown).toContain(
+      [
+        "> - **delete** `aws_sqs_queue.dead-letter-queue`: a queue: it holds messages not yet processed (S3 notifications for Cortex, dead letters or failed events).",
+        "> - **delete** `aws_cloudwatch_log_group.processor`: the processor's log group: it holds the processor's logs.",
+        "",
+        "**Plan:** 0 to create, 0 to update, 0 to replace, 3 to delete.",
+      ].join("\n"),
+    );
+    expect(markdown).toContain('| `aws_lambda_permission.subscription["aws-waf-logs-old"]` | delete |  |');
+    expect(markdown).not.toContain("> - **delete** `aws_lambda_permission");
+  });
+
+  it("warns when the Cortex reader role's trust policy changes", () => {
+    const markdown = summarizePlan(fixture("trust-policy.json"));
+    expect(markdown.startsWith(WARNING_HEADER)).toBe(true);
+    expect(markdown).toContain(
+      "> - **trust policy change** `aws_iam_role.cortex-reader`: `assume_role_policy` of the Cortex reader role changes; it decides who may assume the role (the Cortex account and the external ID).",
+    );
+    expect(markdown).toContain("| `aws_iam_role.cortex-reader` | update | `assume_role_policy` |");
+  });
+
+  it("never prints the old or new external ID of a trust policy change", () => {
+    const markdown = summarizePlan(fixture("trust-policy.json"));
+    expect(markdown).not.toContain("9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d");
+    expect(markdown).not.toContain("c4f1d2e3-7a8b-4c9d-8e1f-5a6b7c8d9e0f");
+  });
+
+  it("redacts the value of a sensitive variable wherever it occurs, even in an address", () => {
+    const plan = parsePlanJson(
+      JSON.stringify({
+        format_version: "1.2",
+        variables: { token: { value: "hunter2-secret" } },
+        configuration: { root_module: { variables: { token: { sensitive: true } } } },
+        resource_changes: [
+          {
+            address: 'aws_sqs_queue.q["hunter2-secret"]',
+            mode: "managed",
+            type: "aws_sqs_queue",
+            name: "q",
+            change: { actions: ["create"], before: null, after: {} },
+          },
+        ],
+      }),
+      "inline.json",
+    );
+    const markdown = summarizePlan(plan);
+    expect(markdown).toContain('| `aws_sqs_queue.q["(sensitive)"]` | create |  |');
+    expect(markdown).not.toContain("hunter2-secret");
+  });
+
+  it("says so when nothing changes", () => {
+    const plan = parsePlanJson('{"format_version":"1.2","resource_changes":[]}', "empty.json");
+    expect(summarizePlan(plan)).toBe(
+      "**Plan:** 0 to create, 0 to update, 0 to replace, 0 to delete.\n\nNo changes.\n",
+    );
+  });
+
+  it("puts the title and the note above everything else", () => {
+    const plan = parsePlanJson('{"format_version":"1.2"}', "empty.json");
+    expect(summarizePlan(plan, { title: "waf-log-pipeline-dev", note: "Planned offline." })).toBe(
+      "### waf-log-pipeline-dev\n\nPlanned offline.\n\n**Plan:** 0 to create, 0 to update, 0 to replace, 0 to delete.\n\nNo changes.\n",
+    );
+  });
+});
+
+describe("npm run plan-summary", () => {
+  const run = (...args: string[]) =>
+    promisify(execFile)(join(root, "node_modules", ".bin", "tsx"), ["scripts/plan-summary.ts", ...args], {
+      cwd: root,
+    });
+
+  it("prints the summary of the plan file it is given", async () => {
+    const { stdout } = await run("__tests__/fixtures/plan/replace-delete-create.json", "--title", "dev");
+    expect(stdout.startsWith("### dev\n\n> [!CAUTION]\n")).toBe(true);
+  });
+
+  it("exits 1 naming the file when it cannot be read", async () => {
+    await expect(run("no-such-plan.json")).rejects.toMatchObject({
+      code: 1,
+      stderr: "no-such-plan.json: cannot be read (ENOENT)\n",
+    });
+  });
+});
