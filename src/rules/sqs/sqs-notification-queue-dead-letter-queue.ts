@@ -64,6 +64,7 @@ function redrivePolicyProblem(where: string, value: unknown, queue: Element): st
   const count = Number(policy.maxReceiveCount);
   if (typeof target !== "string" || target === "") return `${where} has no deadLetterTargetArn`;
   if (refersTo(target, queue, ["arn"])) return `${where} names the queue itself as its dead-letter queue`;
+  if (policy.maxReceiveCount === undefined) return `${where} has no maxReceiveCount`;
   if (!Number.isInteger(count) || count < 1) {
     return `${where} has maxReceiveCount ${JSON.stringify(policy.maxReceiveCount)}; expected an integer ≥ 1`;
   }
