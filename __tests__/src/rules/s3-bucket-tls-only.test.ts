@@ -88,3 +88,15 @@ describe("S3BucketTlsOnly (WLP-S3-2)", () => {
     ]);
   });
 });
+
+describe("S3BucketTlsOnly (WLP-S3-2) with literal ARNs", () => {
+  it("accepts a TLS-only statement on the literal ARNs of a bucket with a literal name, in any partition", () => {
+    const stack = newStack();
+    const bucket = compliantBucket(stack, "archive", { policy: false });
+    const policy = denyInsecureBucketPolicy(bucket);
+    policy.Statement[0]!.Resource = ["arn:aws-cn:s3:::archive-bucket", "arn:aws-cn:s3:::archive-bucket/*"];
+    new S3BucketPolicy(stack, "policy", { bucket: bucket.id, policy: JSON.stringify(policy) });
+
+    expect(errorsOf(stack, new S3BucketTlsOnly())).toEqual([]);
+  });
+});

@@ -41,3 +41,15 @@ describe("SqsQueueTlsOnly (WLP-SQS-1)", () => {
     ]);
   });
 });
+
+describe("SqsQueueTlsOnly (WLP-SQS-1) with literal ARNs", () => {
+  it("accepts a TLS-only statement on the literal ARN of a queue with a literal name", () => {
+    const stack = newStack();
+    const queue = compliantQueue(stack, "notifications", {}, { policy: false });
+    const policy = denyInsecureQueuePolicy(queue);
+    policy.Statement[0]!.Resource = "arn:aws:sqs:eu-west-1:111122223333:notifications";
+    new SqsQueuePolicy(stack, "policy", { queueUrl: queue.url, policy: JSON.stringify(policy) });
+
+    expect(errorsOf(stack, new SqsQueueTlsOnly())).toEqual([]);
+  });
+});

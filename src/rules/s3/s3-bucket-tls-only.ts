@@ -60,11 +60,17 @@ export class S3BucketTlsOnly extends SecurityRule {
 /** Which of the bucket and its objects the statement's `Resource` covers. */
 function coverage(statement: PolicyStatement, bucket: Element): { bucket: boolean; objects: boolean } {
   const name = bucket.config.bucket;
-  const literalArn = typeof name === "string" && !isExpression(name) ? `arn:aws:s3:::${name}` : undefined;
-  const arns = [`\${${bucket.address}.arn}`, ...(literalArn ? [literalArn] : [])];
+  const literal = typeof name === "string" && !isExpression(name) ? name : undefined;
+  const isBucketArn = (arn: string) =>
+    arn === `\${${bucket.address}.arn}` ||
+    (literal !== undefined && new RegExp(`^arn:aws(-cn|-us-gov)?:s3:::${escapeRegExp(literal)}$`).test(arn));
   const all = statement.resources.includes("*");
   return {
-    bucket: all || statement.resources.some((r) => arns.includes(r)),
-    objects: all || statement.resources.some((r) => arns.some((arn) => r === `${arn}/*`)),
+    bucket: all || statement.resources.some(isBucketArn),
+    objects: all || statement.resources.some((r) => r.endsWith("/*") && isBucketArn(r.slice(0, -2))),
   };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

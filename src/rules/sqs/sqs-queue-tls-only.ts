@@ -5,7 +5,7 @@ import {
   policyStatements,
 } from "../policy-document";
 import { SecurityRule } from "../security-rule";
-import type { Element } from "../terraform-elements";
+import { type Element, isExpression } from "../terraform-elements";
 import { attachedToQueue } from "./attached-to-queue";
 
 /**
@@ -41,8 +41,7 @@ export class SqsQueueTlsOnly extends SecurityRule {
       }
       const denies = statements.some(
         (s) =>
-          deniesInsecureTransport(s, "sqs") &&
-          (s.resources.includes("*") || s.resources.includes(`\${${element.address}.arn}`)),
+          deniesInsecureTransport(s, "sqs") && s.resources.some((r) => r === "*" || isQueueArn(r, element)),
       );
       if (denies) return [];
     }
@@ -51,4 +50,12 @@ export class SqsQueueTlsOnly extends SecurityRule {
       `no queue policy of ${element.address} denies sqs:* to every principal when aws:SecureTransport is false on the queue`,
     ];
   }
+}
+
+/** A reference to the queue's ARN, or the literal ARN of a queue with a literal `name`. */
+function isQueueArn(arn: string, queue: Element): boolean {
+  if (arn === `\${${queue.address}.arn}`) return true;
+  const name = queue.config.name;
+  if (typeof name !== "string" || isExpression(name)) return false;
+  return /^arn:aws(-cn|-us-gov)?:sqs:[a-z0-9-]+:\d{12}:/.test(arn) && arn.endsWith(`:${name}`);
 }
