@@ -1,5 +1,6 @@
 /**
  * `npm run plan -- [--stack NAME]... [--skip-synth] [--json-dir DIR]`
+ * `npm run --silent plan -- --list-json [--skip-synth]`
  *
  * Offline `terraform validate` and `terraform plan` of every synthesized stack (or the named
  * ones), in temporary copies of their stack directories: no AWS credentials, no Terraform Cloud,
@@ -8,6 +9,10 @@
  * By default it first runs `npm run synth` (bundle + synth into `cdktf.out`), so it works on a
  * fresh clone; `--skip-synth` plans the existing `cdktf.out`. `--json-dir DIR` also writes each
  * plan's `terraform show -json` output to `DIR/<stack>.json` (input of `npm run plan-summary`).
+ * `--list-json` plans nothing: it prints the stacks as JSON, one object per stack,
+ * `[{"stack": "waf-log-pipeline-dev", "environment": "dev", "backend": "local"}]` (backend
+ * `"cloud"` for Terraform Cloud, else the backend type or `"none"`)
+ * (the CI workflows build their job matrix from it).
  * Exits 1 when a stack fails to validate or plan, 2 on bad arguments.
  */
 import { spawnSync } from "node:child_process";
@@ -16,8 +21,10 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { offlinePlan, offlineTerraformAvailability } from "./lib/offline-terraform.js";
 import { listStacks, PROJECT_ROOT } from "./lib/terraform-synth.js";
+import { stackName } from "../src/naming.js";
 
-const usage = "usage: npm run plan -- [--stack NAME]... [--skip-synth] [--json-dir DIR]";
+const usage =
+  "usage: npm run plan -- [--stack NAME]... [--skip-synth] [--json-dir DIR] | --list-json [--skip-synth]";
 
 let args;
 try {
@@ -26,6 +33,7 @@ try {
       stack: { type: "string", multiple: true },
       "skip-synth": { type: "boolean", default: false },
       "json-dir": { type: "string" },
+      "list-json": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -37,12 +45,6 @@ try {
 if (args.help) {
   console.log(usage);
   process.exit(0);
-}
-
-const availability = await offlineTerraformAvailability();
-if (!availability.available) {
-  console.error(`Cannot run the offline plan: ${availability.reason}.`);
-  process.exit(1);
 }
 
 if (!args["skip-synth"]) {
@@ -57,6 +59,23 @@ if (!args["skip-synth"]) {
 }
 
 const all = listStacks(join(PROJECT_ROOT, "cdktf.out"));
+if (args["list-json"]) {
+  const prefix = stackName("");
+  const list = all.map((stack) => ({
+    stack: stack.name,
+    environment: stack.name.startsWith(prefix) ? stack.name.slice(prefix.length) : stack.name,
+    backend: stack.backend,
+  }));
+  console.log(JSON.stringify(list));
+  process.exit(0);
+}
+
+const availability = await offlineTerraformAvailability();
+if (!availability.available) {
+  console.error(`Cannot run the offline plan: ${availability.reason}.`);
+  process.exit(1);
+}
+
 const wanted = args.stack ?? all.map((stack) => stack.name);
 const unknown = wanted.filter((name) => !all.some((stack) => stack.name === name));
 if (unknown.length > 0) {

@@ -21,8 +21,11 @@ export interface SynthesizedStack {
   readonly name: string;
   /** Absolute path of the stack's working directory (holds `cdk.tf.json` and `assets/`). */
   readonly dir: string;
-  /** Whether the stack declares Terraform Cloud (`terraform.cloud`) as its backend. */
-  readonly cloudBackend: boolean;
+  /**
+   * The stack's backend: `"cloud"` for Terraform Cloud (`terraform.cloud`), else the
+   * `terraform.backend` type (`"local"`, `"s3"`, …), or `"none"`.
+   */
+  readonly backend: string;
 }
 
 /**
@@ -51,9 +54,13 @@ export function listStacks(outdir: string): SynthesizedStack[] {
     .map((stack) => {
       const dir = join(resolve(outdir), stack.workingDirectory);
       const json = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as {
-        terraform?: { cloud?: unknown };
+        terraform?: { cloud?: unknown; backend?: Record<string, unknown> };
       };
-      return { name: stack.name, dir, cloudBackend: json.terraform?.cloud !== undefined };
+      const backend =
+        json.terraform?.cloud !== undefined
+          ? "cloud"
+          : (Object.keys(json.terraform?.backend ?? {})[0] ?? "none");
+      return { name: stack.name, dir, backend };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
 }
