@@ -130,17 +130,18 @@ export async function replay(options: ReplayOptions, io: ReplayIo): Promise<Repl
   } else {
     client = createS3Client({ endpoint: options.endpoint });
   }
-  const endpoint = server?.endpoint ?? options.endpoint ?? "";
-  const handler = processor.createHandler({
-    env: processorEnv({ S3_BUCKET: options.bucket, S3_ENDPOINT: endpoint }),
-    s3: client,
-  });
-
   const linesByKey = new Map<string, number>();
   let failed = 0;
-  let lastProgress = Date.now();
-  const interval = io.progressIntervalMs ?? 1000;
   try {
+    const handler = processor.createHandler({
+      env: processorEnv({
+        S3_BUCKET: options.bucket,
+        S3_ENDPOINT: server?.endpoint ?? options.endpoint ?? "",
+      }),
+      s3: client,
+    });
+    let lastProgress = Date.now();
+    const interval = io.progressIntervalMs ?? 1000;
     for (const [index, file] of files.entries()) {
       try {
         const result = await handler(await readEventFile(file));

@@ -2,7 +2,9 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createS3Client, EMBEDDED_S3_CREDENTIALS, startEmbeddedS3 } from "../../scripts/lib/embedded-s3";
 import { main } from "../../scripts/replay";
 
 const SAMPLES = "../shared/samples";
@@ -26,10 +28,14 @@ async function filesUnder(dir: string): Promise<string[]> {
     .sort();
 }
 
-async function runReplay(argv: string[]) {
+async function runReplay(argv: string[], progressIntervalMs?: number) {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const code = await main(argv, { stdout: (line) => stdout.push(line), stderr: (line) => stderr.push(line) });
+  const code = await main(argv, {
+    stdout: (line) => stdout.push(line),
+    stderr: (line) => stderr.push(line),
+    ...(progressIntervalMs === undefined ? {} : { progressIntervalMs }),
+  });
   return { code, stdout, stderr };
 }
 
@@ -104,5 +110,56 @@ describe("npm run replay (embedded S3 server)", () => {
 
     expect(code).toBe(0);
     expect(stdout).toEqual(['{"events":2,"objects":1,"records":4,"failed":0}']);
+  });
+
+  it("prints progress on stderr, keeping stdout for the summary", async () => {
+    const { stdout, stderr } = await runReplay(["--out", out, DATA_EVENT, CONTROL_EVENT], 0);
+
+    expect(stderr).toEqual([
+      "replay: 1/2 event files, 1 objects, 0 failed",
+      "replay: 2/2 event files, 1 objects, 0 failed",
+    ]);
+    expect(stdout).toHaveLength(1);
+  });
+});
+
+describe("npm run replay --endpoint", () => {
+  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+
+  afterEach(() => {
+    for (const [name, value] of [
+      ["AWS_ACCESS_KEY_ID", saved.id],
+      ["AWS_SECRET_ACCESS_KEY", saved.secret],
+    ] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  it("writes to the given bucket with credentials from the standard chain", async () => {
+    const server = await startEmbeddedS3({ bucket: "existing-bucket" });
+    const client = createS3Client({ endpoint: server.endpoint, credentials: EMBEDDED_S3_CREDENTIALS });
+    try {
+      process.env.AWS_ACCESS_KEY_ID = EMBEDDED_S3_CREDENTIALS.accessKeyId;
+      process.env.AWS_SECRET_ACCESS_KEY = EMBEDDED_S3_CREDENTIALS.secretAccessKey;
+
+      const { code, stdout } = await runReplay([
+        "--endpoint",
+        server.endpoint,
+        "--bucket",
+        "existing-bucket",
+        DATA_EVENT,
+      ]);
+
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: "existing-bucket" }));
+      expect(code).toBe(0);
+      expect(stdout).toEqual(['{"events":1,"objects":1,"records":4,"failed":0}']);
+      expect((listed.Contents ?? []).map((object) => object.Key)).toEqual([
+        expect.stringMatching(SAMPLE_KEY),
+      ]);
+    } finally {
+      client.destroy();
+      await server.stop();
+    }
   });
 });
