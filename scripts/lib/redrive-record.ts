@@ -1,0 +1,189 @@
+/**
+ * The records Lambda sends to an on-failure destination (here: an SQS queue) for an asynchronous
+ * invocation it gave up on, and how redrive reads them from SQS message bodies.
+ *
+ * Record shape: https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+ * ```json
+ * {
+ *   "version": "1.0",
+ *   "timestamp": "2019-11-14T18:16:05.568Z",
+ *   "requestContext": {
+ *     "requestId": "e4b46cbf-b738-xmpl-8880-a18cdf61200e",
+ *     "functionArn": "arn:aws:lambda:us-east-2:123456789012:function:my-function:$LATEST",
+ *     "condition": "RetriesExhausted",
+ *     "approximateInvokeCount": 3
+ *   },
+ *   "requestPayload": { "...": "the event the function was invoked with" },
+ *   "responseContext": { "statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled" },
+ *   "responsePayload": { "errorType": "Error", "errorMessage": "...", "trace": ["..."] }
+ * }
+ * ```
+ * `condition` is `RetriesExhausted` (every attempt returned an error) or `EventAgeExceeded` (the event
+ * waited longer than the maximum event age, e.g. while the function was throttled); in the second
+ * case the function may never have run, so `responseContext` and `responsePayload` are optional here.
+ */
+import { z } from "zod";
+
+/** Zod schema of an on-failure destination record (unknown extra fields are kept, not rejected). */
+export const onFailureRecordSchema = z.looseObject({
+  version: z.string({ error: 'expected a string, e.g. "1.0"' }),
+  timestamp: z.string({ error: "expected an ISO 8601 timestamp string" }),
+  requestContext: z.looseObject(
+    {
+      requestId: z.string({ error: "expected the request id string" }),
+      functionArn: z.string({ error: "expected the function ARN string" }),
+      condition: z.string({ error: "expected a string such as RetriesExhausted or EventAgeExceeded" }),
+      approximateInvokeCount: z.int({ error: "expected a whole number" }).min(0, { error: "expected ≥ 0" }),
+    },
+    { error: "expected an object with requestId, functionArn, condition and approximateInvokeCount" },
+  ),
+  requestPayload: z.unknown().refine((v) => v !== undefined, { error: "is required: the original event" }),
+  responseContext: z
+    .looseObject(
+      {
+        statusCode: z.int({ error: "expected a whole number" }).optional(),
+        executedVersion: z.string({ error: "expected a string" }).optional(),
+        functionError: z.string({ error: "expected a string such as Unhandled" }).optional(),
+      },
+      { error: "expected an object with statusCode, executedVersion and functionError" },
+    )
+    .optional(),
+  responsePayload: z.unknown().optional(),
+});
+
+/** An on-failure destination record. */
+export type OnFailureRecord = z.infer<typeof onFailureRecordSchema>;
+
+/** A message body read as an on-failure record, with the exact bytes of its `requestPayload`. */
+export interface ParsedFailureRecord {
+  readonly ok: true;
+  readonly record: OnFailureRecord;
+  /** The JSON text of `requestPayload` exactly as it appears in the message body. */
+  readonly requestPayload: string;
+  /** `responsePayload.errorMessage`, or `undefined` when the record has none. */
+  readonly errorMessage: string | undefined;
+}
+
+/** A message body that is not an on-failure record, and why. */
+export interface UnreadableFailureRecord {
+  readonly ok: false;
+  /** What is wrong, naming the field, e.g. `requestContext.condition: expected a string ...`. */
+  readonly problem: string;
+}
+
+/**
+ * Reads an SQS message body as an on-failure destination record.
+ *
+ * @param body the message body (JSON text)
+ * @param functionName when given, the record's `requestContext.functionArn` must name this function
+ *   (a record of another function must not be replayed into this one)
+ * @returns the record and the exact `requestPayload` bytes, or the problem; never throws
+ */
+export function parseFailureRecord(
+  body: string,
+  functionName?: string,
+): ParsedFailureRecord | UnreadableFailureRecord {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (error) {
+    return { ok: false, problem: `the body is not JSON: ${(error as Error).message}` };
+  }
+  const result = onFailureRecordSchema.safeParse(json);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const path = issue.path.map(String).join(".");
+      return `${path === "" ? "(body)" : path}: ${issue.message}`;
+    });
+    return { ok: false, problem: `not a Lambda on-failure record: ${problems.join("; ")}` };
+  }
+  const record = result.data;
+  if (functionName !== undefined) {
+    const recordFunction = functionNameOfArn(record.requestContext.functionArn);
+    if (recordFunction !== functionName) {
+      return {
+        ok: false,
+        problem: `the record is for function ${JSON.stringify(recordFunction ?? record.requestContext.functionArn)}, not ${functionName}`,
+      };
+    }
+  }
+  const requestPayload = rawJsonMember(body, "requestPayload");
+  if (requestPayload === undefined)
+    return { ok: false, problem: "requestPayload: cannot locate it in the body" };
+  const response = record.responsePayload;
+  const message =
+    typeof response === "object" && response !== null && "errorMessage" in response
+      ? (response as { errorMessage: unknown }).errorMessage
+      : undefined;
+  return {
+    ok: true,
+    record,
+    requestPayload,
+    errorMessage: typeof message === "string" ? message : undefined,
+  };
+}
+
+/**
+ * The function name in a Lambda function ARN
+ * (`arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]`), or `undefined` for another string.
+ */
+export function functionNameOfArn(arn: string): string | undefined {
+  const parts = arn.split(":");
+  return parts[0] === "arn" && parts[2] === "lambda" && parts[5] === "function" ? parts[6] : undefined;
+}
+
+/**
+ * The JSON text of the value of top-level member `key` in the JSON object `text`, byte for byte
+ * (no re-serialization), or `undefined` when the object has no such member. Expects valid JSON.
+ */
+export function rawJsonMember(text: string, key: string): string | undefined {
+  let pos = skipSpace(text, 0);
+  if (text[pos] !== "{") return undefined;
+  pos++;
+  let found: string | undefined;
+  for (;;) {
+    pos = skipSpace(text, pos);
+    if (text[pos] === "}") return found;
+    const keyEnd = endOfValue(text, pos);
+    const name = JSON.parse(text.slice(pos, keyEnd)) as string;
+    pos = skipSpace(text, keyEnd) + 1; // ':'
+    const start = skipSpace(text, pos);
+    const end = endOfValue(text, start);
+    if (name === key) found = text.slice(start, end); // JSON.parse keeps the last duplicate; so do we
+    pos = skipSpace(text, end);
+    if (text[pos] === ",") pos++;
+  }
+}
+
+function skipSpace(text: string, pos: number): number {
+  while (pos < text.length && " \t\n\r".includes(text[pos] as string)) pos++;
+  return pos;
+}
+
+/** Offset just after the JSON value that starts at `pos`. */
+function endOfValue(text: string, pos: number): number {
+  const first = text[pos];
+  if (first === '"') {
+    let i = pos + 1;
+    while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
+    return i + 1;
+  }
+  if (first === "{" || first === "[") {
+    let depth = 0;
+    for (let i = pos; i < text.length; i++) {
+      const c = text[i];
+      if (c === '"') {
+        i = endOfValue(text, i) - 1;
+      } else if (c === "{" || c === "[") {
+        depth++;
+      } else if (c === "}" || c === "]") {
+        depth--;
+        if (depth === 0) return i + 1;
+      }
+    }
+    return text.length;
+  }
+  let i = pos;
+  while (i < text.length && !",}] \t\n\r".includes(text[i] as string)) i++;
+  return i;
+}
