@@ -7,6 +7,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { statSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import { relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
@@ -254,6 +255,9 @@ export interface BenchReport {
   readonly bareNodeMs: number;
   readonly loadMs: number;
   readonly peakRssBytes: number;
+  /** 1-minute load average when the measured runs started, and the CPU count: other work on the machine skews every figure. */
+  readonly loadAverage: number;
+  readonly cpus: number;
   readonly ratioTargetMet: boolean;
   readonly loadTargetMet: boolean;
 }
@@ -282,10 +286,12 @@ export async function bench(options: BenchOptions, progress: (line: string) => v
 
   let decodedBytes = 0;
   let linesOut = 0;
+  let loadAverage = 0;
   const floorMs: number[] = [];
   const processorMs: number[] = [];
   for (let run = 0; run < WARMUP_RUNS + options.runs; run++) {
     const measured = run >= WARMUP_RUNS;
+    if (run === WARMUP_RUNS) loadAverage = loadavg()[0] ?? 0;
     progress(
       `bench: ${measured ? `run ${run - WARMUP_RUNS + 1}/${options.runs}` : `warm-up ${run + 1}/${WARMUP_RUNS}`}`,
     );
@@ -329,6 +335,8 @@ export async function bench(options: BenchOptions, progress: (line: string) => v
     bareNodeMs: bareMs,
     loadMs,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    loadAverage,
+    cpus: availableParallelism(),
     ratioTargetMet: processorMBps / floorMBps >= TARGET_RATIO,
     loadTargetMet: loadMs <= TARGET_LOAD_MS,
   };
@@ -347,6 +355,7 @@ export function formatReport(report: BenchReport): string {
     `bundle      ${report.bundleBytes} bytes (${report.bundle})`,
     `load time   ${report.loadMs.toFixed(0)} ms above bare node (require ${report.requireMs.toFixed(0)} ms, bare ${report.bareNodeMs.toFixed(0)} ms, medians of ${LOAD_RUNS})   target ≤ ${TARGET_LOAD_MS} ms: ${met(report.loadTargetMet)}`,
     `peak RSS    ${mb(report.peakRssBytes)} (whole bench process)`,
+    `machine     load average ${report.loadAverage.toFixed(1)} on ${report.cpus} CPUs when the runs started (figures are only comparable on an idle machine)`,
   ].join("\n");
 }
 
