@@ -4,7 +4,7 @@
  * they never touch the repository's `cdktf.out`.
  */
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -80,6 +80,7 @@ export interface SynthOptions {
  */
 export async function synthApp(outdir: string, options: SynthOptions = {}): Promise<SynthesizedStack[]> {
   const tsx = join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
+  mkdirSync(outdir, { recursive: true });
   try {
     await execFileAsync(tsx, ["main.ts"], {
       cwd: PROJECT_ROOT,
