@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, readConfig } from "../../../functions/waf-log-processor/config";
+
+describe("readConfig", () => {
+  it("applies the defaults", () => {
+    expect(readConfig({ S3_BUCKET: "logs" })).toEqual({
+      bucket: "logs",
+      prefix: "raw/",
+      gzipLevel: 6,
+      redactHeaders: new Set(),
+      environmentName: "unknown",
+      metricsDisabled: false,
+    });
+  });
+
+  it("reads every variable", () => {
+    expect(
+      readConfig({
+        S3_BUCKET: "logs",
+        S3_PREFIX: "waf/raw/",
+        GZIP_LEVEL: "9",
+        S3_ENDPOINT: "http://127.0.0.1:4568",
+        REDACT_HEADERS: "Authorization,Cookie",
+        ENVIRONMENT_NAME: "prod",
+        POWERTOOLS_LOG_LEVEL: "SILENT",
+        POWERTOOLS_METRICS_DISABLED: "true",
+      }),
+    ).toEqual({
+      bucket: "logs",
+      prefix: "waf/raw/",
+      gzipLevel: 9,
+      endpoint: "http://127.0.0.1:4568",
+      redactHeaders: new Set(["authorization", "cookie"]),
+      environmentName: "prod",
+      logLevel: "SILENT",
+      metricsDisabled: true,
+    });
+  });
+
+  it("accepts an empty S3_PREFIX as no prefix", () => {
+    expect(readConfig({ S3_BUCKET: "logs", S3_PREFIX: "" }).prefix).toBe("");
+  });
+
+  it("accepts GZIP_LEVEL 0", () => {
+    expect(readConfig({ S3_BUCKET: "logs", GZIP_LEVEL: "0" }).gzipLevel).toBe(0);
+  });
+
+  it("requires S3_BUCKET", () => {
+    expect(() => readConfig({ S3_BUCKET: "  " })).toThrow(
+      new ConfigError(
+        "Invalid processor configuration: S3_BUCKET is required: the name of the bucket the objects are written to",
+      ),
+    );
+  });
+
+  it.each(["10", "-1", "6.5", "six"])("rejects GZIP_LEVEL %s", (level) => {
+    expect(() => readConfig({ S3_BUCKET: "logs", GZIP_LEVEL: level })).toThrow(
+      `Invalid processor configuration: GZIP_LEVEL must be an integer from 0 to 9, got "${level}"`,
+    );
+  });
+
+  it.each(["raw", "/raw/", "raw//", "a b/"])("rejects S3_PREFIX %s", (prefix) => {
+    expect(() => readConfig({ S3_BUCKET: "logs", S3_PREFIX: prefix })).toThrow(
+      `Invalid processor configuration: S3_PREFIX must be empty or path segments of [A-Za-z0-9._=-] each ending in "/" (e.g. "raw/"), got "${prefix}"`,
+    );
+  });
+
+  it("rejects an S3_ENDPOINT that is not an http(s) URL", () => {
+    expect(() => readConfig({ S3_BUCKET: "logs", S3_ENDPOINT: "127.0.0.1:4568" })).toThrow(
+      'Invalid processor configuration: S3_ENDPOINT must be an http(s) URL, got "127.0.0.1:4568"',
+    );
+  });
+
+  it("reports every problem at once", () => {
+    expect(() => readConfig({ GZIP_LEVEL: "x", REDACT_HEADERS: "a b" })).toThrow(
+      "Invalid processor configuration: S3_BUCKET is required: the name of the bucket the objects are written to; " +
+        'GZIP_LEVEL must be an integer from 0 to 9, got "x"; ' +
+        'REDACT_HEADERS must be comma-separated HTTP header names; not a header name: "a b"',
+    );
+  });
+});

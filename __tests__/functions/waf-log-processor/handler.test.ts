@@ -1,0 +1,324 @@
+import { gunzipSync, gzipSync } from "node:zlib";
+import { PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import {
+  ConfigError,
+  InvalidBase64Error,
+  createHandler,
+  handler,
+  type ProcessResult,
+} from "../../../functions/waf-log-processor/index";
+import {
+  BASE_TIMESTAMP,
+  dataPayload,
+  eventFromPayload,
+  readSample,
+  readSampleEvent,
+  sampleRecords,
+  subscriptionEvent,
+} from "../../helpers/cloudwatch-logs-event";
+
+const s3Mock = mockClient(S3Client);
+
+/** Configuration for the tests: logs and metrics silenced (see logging.test.ts for those). */
+const ENV = {
+  S3_BUCKET: "waf-logs-test",
+  POWERTOOLS_LOG_LEVEL: "SILENT",
+  POWERTOOLS_METRICS_DISABLED: "true",
+};
+
+function newHandler(env: Record<string, string> = {}) {
+  return createHandler({ env: { ...ENV, ...env }, s3: new S3Client({ region: "us-east-1" }) });
+}
+
+function s3Error(name: string, httpStatusCode: number): S3ServiceException {
+  return new S3ServiceException({
+    name,
+    $fault: httpStatusCode >= 500 ? "server" : "client",
+    $metadata: { httpStatusCode },
+  });
+}
+
+/** The PutObject inputs the handler sent, in order. */
+function puts() {
+  return s3Mock.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+}
+
+/** The gunzipped body of the n-th PutObject, as text. */
+function writtenText(n = 0): string {
+  return gunzipSync(puts()[n]!.Body as Buffer).toString("utf8");
+}
+
+beforeEach(() => {
+  s3Mock.reset();
+  s3Mock.on(PutObjectCommand).resolves({});
+});
+
+describe("waf-log-processor handler", () => {
+  it("writes the four sample records byte-identical, one per line", async () => {
+    await newHandler()(readSampleEvent("cwl-data-message.json"));
+
+    expect(writtenText()).toBe(readSample("waf-records.ndjson"));
+  });
+
+  it("stores a gzip object: application/gzip, no Content-Encoding, only if absent", async () => {
+    await newHandler()(readSampleEvent("cwl-data-message.json"));
+
+    const input = puts()[0]!;
+    expect(input).toMatchObject({
+      Bucket: "waf-logs-test",
+      ContentType: "application/gzip",
+      IfNoneMatch: "*",
+    });
+    expect(input).not.toHaveProperty("ContentEncoding");
+  });
+
+  it("returns what it did", async () => {
+    const event = readSampleEvent("cwl-data-message.json");
+
+    const result = await newHandler()(event);
+
+    expect(result).toEqual<ProcessResult>({
+      outcome: "written",
+      key: puts()[0]!.Key!,
+      eventsIn: 4,
+      linesOut: 4,
+      linesWrapped: 0,
+      bytesIn: gunzipSync(Buffer.from(event.awslogs.data, "base64")).length,
+      bytesOut: (puts()[0]!.Body as Buffer).length,
+    });
+  });
+
+  it("writes the key from prefix, first event hour, log group and log stream", async () => {
+    const result = await newHandler()(readSampleEvent("cwl-data-message.json"));
+
+    expect(result.key).toMatch(
+      /^raw\/year=2020\/month=06\/day=17\/hour=01\/aws-waf-logs-example\/us-east-1_example-web-acl_0\/38000000000000000000000000000000000000000000000000000000-[0-9a-f]{32}\.jsonl\.gz$/,
+    );
+    expect(puts()[0]!.Key).toBe(result.key);
+  });
+
+  it("uses S3_PREFIX", async () => {
+    const result = await newHandler({ S3_PREFIX: "waf/prod/" })(subscriptionEvent(["x"]));
+
+    expect(result.key!.startsWith("waf/prod/year=2025/month=11/day=30/hour=00/")).toBe(true);
+  });
+
+  it("gives a redelivered event the same key", async () => {
+    const event = subscriptionEvent(['{"a":1}']);
+    const process = newHandler();
+
+    const first = await process(event);
+    const second = await process(structuredClone(event));
+
+    expect(second.key).toBe(first.key);
+  });
+
+  it("gives two batches of the same log stream in the same millisecond different keys", async () => {
+    const process = newHandler();
+    const event = (id: string, message: string) =>
+      eventFromPayload(dataPayload([{ id, timestamp: BASE_TIMESTAMP, message }]));
+
+    const first = await process(event("1", '{"a":1}'));
+    const second = await process(event("2", '{"a":2}'));
+
+    expect(second.key).not.toBe(first.key);
+  });
+
+  it("compresses at GZIP_LEVEL", async () => {
+    const records = sampleRecords();
+
+    await newHandler({ GZIP_LEVEL: "9" })(subscriptionEvent(records));
+
+    expect(puts()[0]!.Body).toEqual(gzipSync(records.map((r) => `${r}\n`).join(""), { level: 9 }));
+  });
+
+  it("compresses at level 6 by default", async () => {
+    const records = sampleRecords();
+
+    await newHandler()(subscriptionEvent(records));
+
+    expect(puts()[0]!.Body).toEqual(gzipSync(records.map((r) => `${r}\n`).join(""), { level: 6 }));
+  });
+
+  it("turns a 10,000-event batch into 10,000 lines", async () => {
+    const records = sampleRecords();
+    const messages = Array.from({ length: 10_000 }, (_, i) => records[i % records.length]!);
+
+    const result = await newHandler()(subscriptionEvent(messages));
+
+    expect(writtenText()).toBe(messages.map((m) => `${m}\n`).join(""));
+    expect(result).toMatchObject({ eventsIn: 10_000, linesOut: 10_000, linesWrapped: 0 });
+  });
+
+  it("keeps a 300 KB message whole", async () => {
+    const message = JSON.stringify({
+      timestamp: BASE_TIMESTAMP,
+      httpRequest: { args: "a".repeat(300 * 1024) },
+    });
+
+    await newHandler()(subscriptionEvent([message]));
+
+    expect(writtenText()).toBe(`${message}\n`);
+  });
+
+  it("wraps messages that are not JSON objects and counts them", async () => {
+    const result = await newHandler()(subscriptionEvent(["plain text", '{"a":1}']));
+
+    expect(writtenText()).toBe(`{"timestamp":${BASE_TIMESTAMP},"message":"plain text"}\n{"a":1}\n`);
+    expect(result).toMatchObject({ linesOut: 2, linesWrapped: 1 });
+  });
+
+  it("redacts the headers named in REDACT_HEADERS and keeps other records byte for byte", async () => {
+    const records = sampleRecords();
+
+    await newHandler({ REDACT_HEADERS: "Cookie" })(readSampleEvent("cwl-data-message.json"));
+
+    expect(writtenText().split("\n")).toEqual([
+      records[0],
+      records[1],
+      records[2],
+      records[3]!.replace('{"name":"Cookie","value":"session=REDACTED"}', '{"name":"Cookie","value":"XXX"}'),
+      "",
+    ]);
+  });
+
+  it("writes nothing for a CONTROL_MESSAGE and succeeds", async () => {
+    const result = await newHandler()(readSampleEvent("cwl-control-message.json"));
+
+    expect(result).toEqual<ProcessResult>({
+      outcome: "control",
+      eventsIn: 1,
+      linesOut: 0,
+      linesWrapped: 0,
+      bytesIn: gunzipSync(Buffer.from(readSampleEvent("cwl-control-message.json").awslogs.data, "base64"))
+        .length,
+      bytesOut: 0,
+    });
+    expect(puts()).toEqual([]);
+  });
+
+  it("writes nothing for empty logEvents and succeeds", async () => {
+    const result = await newHandler()(subscriptionEvent([]));
+
+    expect(result).toMatchObject({ outcome: "empty", eventsIn: 0, linesOut: 0, bytesOut: 0 });
+    expect(puts()).toEqual([]);
+  });
+
+  it("rejects unreadable input with the decoding error and writes nothing", async () => {
+    await expect(newHandler()({ awslogs: { data: "not base64!" } })).rejects.toThrow(InvalidBase64Error);
+    expect(puts()).toEqual([]);
+  });
+
+  it("counts a 412 answer as an earlier delivery of the same batch", async () => {
+    s3Mock.on(PutObjectCommand).rejects(s3Error("PreconditionFailed", 412));
+
+    const result = await newHandler()(readSampleEvent("cwl-data-message.json"));
+
+    expect(result).toMatchObject({ outcome: "duplicate", linesOut: 4 });
+    expect(result.key).toBe(puts()[0]!.Key);
+    expect(puts()).toHaveLength(1);
+  });
+
+  it("reports a duplicate delivery through the 412 path with the same key", async () => {
+    const event = readSampleEvent("cwl-data-message.json");
+    const process = newHandler();
+    s3Mock.on(PutObjectCommand).resolvesOnce({}).rejects(s3Error("PreconditionFailed", 412));
+
+    const first = await process(event);
+    const second = await process(event);
+
+    expect([first.outcome, second.outcome]).toEqual(["written", "duplicate"]);
+    expect(second.key).toBe(first.key);
+  });
+
+  it.each([
+    ["500 InternalError", "InternalError", 500],
+    ["503 SlowDown", "SlowDown", 503],
+    ["throttling", "ThrottlingException", 429],
+    ["403 AccessDenied", "AccessDenied", 403],
+  ])("rethrows an S3 %s so Lambda retries the event", async (_label, name, status) => {
+    const error = s3Error(name, status);
+    s3Mock.on(PutObjectCommand).rejects(error);
+
+    await expect(newHandler()(readSampleEvent("cwl-data-message.json"))).rejects.toBe(error);
+    expect(puts()).toHaveLength(1);
+  });
+
+  it("retries a 409 ConditionalRequestConflict once", async () => {
+    s3Mock.on(PutObjectCommand).rejectsOnce(s3Error("ConditionalRequestConflict", 409)).resolves({});
+
+    const result = await newHandler()(readSampleEvent("cwl-data-message.json"));
+
+    expect(result.outcome).toBe("written");
+    expect(puts()).toHaveLength(2);
+    expect(puts()[1]).toEqual(puts()[0]);
+  });
+
+  it("rethrows a second 409 ConditionalRequestConflict", async () => {
+    const error = s3Error("ConditionalRequestConflict", 409);
+    s3Mock.on(PutObjectCommand).rejects(error);
+
+    await expect(newHandler()(readSampleEvent("cwl-data-message.json"))).rejects.toBe(error);
+    expect(puts()).toHaveLength(2);
+  });
+
+  it("counts a 412 after a 409 retry as a duplicate", async () => {
+    s3Mock
+      .on(PutObjectCommand)
+      .rejectsOnce(s3Error("ConditionalRequestConflict", 409))
+      .rejects(s3Error("PreconditionFailed", 412));
+
+    const result = await newHandler()(readSampleEvent("cwl-data-message.json"));
+
+    expect(result.outcome).toBe("duplicate");
+  });
+});
+
+describe("createHandler", () => {
+  it("throws a ConfigError naming S3_BUCKET when it is missing", () => {
+    expect(() => createHandler({ env: {}, s3: new S3Client({}) })).toThrow(
+      new ConfigError(
+        "Invalid processor configuration: S3_BUCKET is required: the name of the bucket the objects are written to",
+      ),
+    );
+  });
+
+  it("builds a path-style client without default checksums for S3_ENDPOINT", async () => {
+    const process = createHandler({
+      env: {
+        ...ENV,
+        S3_ENDPOINT: "http://127.0.0.1:4568",
+        AWS_ACCESS_KEY_ID: "S3RVER",
+        AWS_SECRET_ACCESS_KEY: "S3RVER",
+      },
+    });
+
+    await process(readSampleEvent("cwl-data-message.json"));
+
+    const client = s3Mock.send.getCall(0).thisValue as S3Client;
+    const endpoint = await client.config.endpoint!();
+    expect(`${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}`).toBe("http://127.0.0.1:4568");
+    expect(client.config.forcePathStyle).toBe(true);
+    expect(await client.config.requestChecksumCalculation()).toBe("WHEN_REQUIRED");
+    expect(await client.config.responseChecksumValidation()).toBe("WHEN_REQUIRED");
+    expect(await client.config.region()).toBe("us-east-1");
+    expect(await client.config.credentials()).toMatchObject({
+      accessKeyId: "S3RVER",
+      secretAccessKey: "S3RVER",
+    });
+  });
+});
+
+describe("handler", () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it("reads its configuration from process.env on the first invocation", async () => {
+    vi.stubEnv("S3_BUCKET", "");
+
+    await expect(handler(readSampleEvent("cwl-data-message.json"))).rejects.toThrow(ConfigError);
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * The processor's configuration, read from environment variables and validated once.
+ */
+import * as z from "zod/mini";
+import "./zod";
+import { parseHeaderNames } from "./redact";
+
+/** Validated configuration. */
+export interface ProcessorConfig {
+  /** `S3_BUCKET`: bucket the objects are written to. Required. */
+  readonly bucket: string;
+  /** `S3_PREFIX`: key prefix, empty or ending in `/`. @default "raw/" */
+  readonly prefix: string;
+  /** `GZIP_LEVEL`: zlib compression level 0–9. @default 6 */
+  readonly gzipLevel: number;
+  /** `S3_ENDPOINT`: URL of an S3-compatible server (path-style addressing, checksums only when required). */
+  readonly endpoint?: string;
+  /** `REDACT_HEADERS`: lower-case header names whose values are redacted. @default empty (off) */
+  readonly redactHeaders: ReadonlySet<string>;
+  /** `ENVIRONMENT_NAME`: the metrics' `Environment` dimension. @default "unknown" */
+  readonly environmentName: string;
+  /** `POWERTOOLS_LOG_LEVEL` (e.g. `SILENT`); undefined leaves it to Powertools (process.env, then INFO). */
+  readonly logLevel?: string;
+  /** `POWERTOOLS_METRICS_DISABLED` is `true`/`1`/`yes`/`on`: no EMF lines are printed. @default false */
+  readonly metricsDisabled: boolean;
+}
+
+/** Thrown for invalid configuration; the message lists every problem, one per variable. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+const optional = (value: string | undefined) =>
+  value === undefined || value.trim() === "" ? undefined : value;
+
+const envSchema = z.object({
+  S3_BUCKET: z.string({ error: "is required: the name of the bucket the objects are written to" }),
+  S3_PREFIX: z._default(
+    z.string().check(
+      z.regex(/^([A-Za-z0-9._=-]+\/)*$/, {
+        error: (issue) =>
+          `must be empty or path segments of [A-Za-z0-9._=-] each ending in "/" (e.g. "raw/"), got ${JSON.stringify(issue.input)}`,
+      }),
+    ),
+    "raw/",
+  ),
+  GZIP_LEVEL: z.optional(
+    z.string().check(
+      z.regex(/^[0-9]$/, {
+        error: (issue) => `must be an integer from 0 to 9, got ${JSON.stringify(issue.input)}`,
+      }),
+    ),
+  ),
+  S3_ENDPOINT: z.optional(
+    z.string().check(
+      z.refine((url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol), {
+        error: (issue) => `must be an http(s) URL, got ${JSON.stringify(issue.input)}`,
+      }),
+    ),
+  ),
+  REDACT_HEADERS: z.optional(z.string()),
+  ENVIRONMENT_NAME: z.optional(z.string()),
+  POWERTOOLS_LOG_LEVEL: z.optional(z.string()),
+  POWERTOOLS_METRICS_DISABLED: z.optional(z.string()),
+});
+
+/**
+ * Reads and validates the processor's environment variables.
+ *
+ * @param env environment variables (Lambda's `process.env`, or what replay and bench pass).
+ *   Blank values count as absent, except `S3_PREFIX` (blank means no prefix).
+ * @returns the configuration with defaults applied.
+ * @throws ConfigError naming every invalid variable and what it expects, e.g.
+ *   `Invalid processor configuration: S3_BUCKET is required: the name of the bucket the objects are written to`.
+ */
+export function readConfig(env: Readonly<Record<string, string | undefined>>): ProcessorConfig {
+  const input = {
+    S3_BUCKET: optional(env.S3_BUCKET)?.trim(),
+    S3_PREFIX: env.S3_PREFIX?.trim(),
+    GZIP_LEVEL: optional(env.GZIP_LEVEL)?.trim(),
+    S3_ENDPOINT: optional(env.S3_ENDPOINT)?.trim(),
+    REDACT_HEADERS: optional(env.REDACT_HEADERS),
+    ENVIRONMENT_NAME: optional(env.ENVIRONMENT_NAME)?.trim(),
+    POWERTOOLS_LOG_LEVEL: optional(env.POWERTOOLS_LOG_LEVEL)?.trim(),
+    POWERTOOLS_METRICS_DISABLED: optional(env.POWERTOOLS_METRICS_DISABLED)?.trim(),
+  };
+  const problems: string[] = [];
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join(".")} ${issue.message}`);
+  }
+  let redactHeaders: ReadonlySet<string> = new Set();
+  try {
+    redactHeaders = parseHeaderNames(input.REDACT_HEADERS);
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  if (!parsed.success || problems.length > 0) {
+    throw new ConfigError(`Invalid processor configuration: ${problems.join("; ")}`);
+  }
+  const data = parsed.data;
+  return {
+    bucket: data.S3_BUCKET,
+    prefix: data.S3_PREFIX,
+    gzipLevel: data.GZIP_LEVEL === undefined ? 6 : Number(data.GZIP_LEVEL),
+    ...(data.S3_ENDPOINT === undefined ? {} : { endpoint: data.S3_ENDPOINT }),
+    redactHeaders,
+    environmentName: data.ENVIRONMENT_NAME ?? "unknown",
+    ...(data.POWERTOOLS_LOG_LEVEL === undefined ? {} : { logLevel: data.POWERTOOLS_LOG_LEVEL }),
+    metricsDisabled: /^(true|1|yes|on|y)$/i.test(data.POWERTOOLS_METRICS_DISABLED ?? ""),
+  };
+}
