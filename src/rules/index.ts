@@ -37,7 +37,12 @@ export const SECURITY_RULES: readonly { readonly id: string; readonly requiremen
  * Adds every security rule to `scope` (normally a stack) as a cdktf Aspect. At synth each violation
  * becomes an error annotation `[<rule id>] <requirement>: <what is wrong at which resource>` on the
  * offending resource, and `app.synth()` (and `cdktf synth`) fails listing them all.
+ * Calling it again on the same scope adds nothing (each rule reports a violation once).
  */
 export function applySecurityRules(scope: IConstruct): void {
-  for (const rule of securityRules()) Aspects.of(scope).add(rule);
+  const aspects = Aspects.of(scope);
+  const present = new Set(aspects.all.map((aspect) => aspect.constructor));
+  for (const rule of securityRules()) {
+    if (!present.has(rule.constructor)) aspects.add(rule);
+  }
 }

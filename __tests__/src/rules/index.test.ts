@@ -2,7 +2,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { App } from "cdktf";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { SECURITY_RULES, applySecurityRules } from "../../../src/rules";
-import { compliantBucket, compliantQueue, newStack } from "./rule-test-kit";
+import { compliantBucket, compliantQueue, newStack, synthErrors } from "./rule-test-kit";
 
 describe("applySecurityRules", () => {
   // cdktf-cli sets this to print the errors itself (and then fails); app.synth() alone must throw.
@@ -32,6 +32,17 @@ describe("applySecurityRules", () => {
         "[test/processor] [WLP-CWL-1] Every log group has a retention period: aws_cloudwatch_log_group.processor has no retention_in_days (log events are kept forever)",
       ].join("\n"),
     );
+  });
+
+  it("adds each rule once when called twice", () => {
+    const stack = newStack();
+    new CloudwatchLogGroup(stack, "processor", { name: "/aws/lambda/processor" });
+    applySecurityRules(stack);
+    applySecurityRules(stack);
+
+    expect(synthErrors(stack)).toEqual([
+      "[WLP-CWL-1] Every log group has a retention period: aws_cloudwatch_log_group.processor has no retention_in_days (log events are kept forever)",
+    ]);
   });
 
   it("lists every rule with a distinct id", () => {

@@ -20,6 +20,11 @@ export function newStack(): TerraformStack {
 /** Adds `rule` to the stack, runs the aspects as synth does, and returns every error annotation text. */
 export function errorsOf(stack: TerraformStack, rule: IAspect): string[] {
   Aspects.of(stack).add(rule);
+  return synthErrors(stack);
+}
+
+/** Runs the stack's aspects as synth does and returns every error annotation text. */
+export function synthErrors(stack: TerraformStack): string[] {
   Testing.synth(stack);
   return stack.node
     .findAll()
