@@ -219,7 +219,10 @@ const lifecycleSchema = z
  *
  * @returns one issue per broken rule, with the path relative to the `lifecycle` object
  */
-function lifecycleProblems(lifecycle: Record<string, unknown>): { path: string[]; message: string }[] {
+export function lifecycleProblems(lifecycle: { readonly [K in keyof LifecycleConfig]?: unknown }): {
+  path: string[];
+  message: string;
+}[] {
   const tiers = [
     { field: "infrequentAccessDays", minimumStay: 30, storageClass: "STANDARD_IA" },
     { field: "glacierDays", minimumStay: 90, storageClass: "GLACIER" },
