@@ -32,6 +32,8 @@ export function resourceNames(env: string) {
     deadLetterQueue: `${base}-notifications-dlq`,
     /** IAM role that Cortex XDR assumes with the external ID. */
     cortexReaderRole: `${base}-cortex-reader`,
+    /** Subscription filter on each WAF log group that forwards log events to the processor. */
+    subscriptionFilter: `${base}-processor`,
   } as const;
 }
 
