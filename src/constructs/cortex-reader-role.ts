@@ -1,0 +1,92 @@
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { Construct } from "constructs";
+import { partitionOf, policyDocument } from "../iam-policy";
+import { checkKeyPrefix, throwIfInvalid } from "./props-error";
+
+/** Actions Cortex needs on the notification queue (Cortex XDR "Amazon S3" collector, SQS-based). */
+export const CORTEX_QUEUE_ACTIONS = [
+  "sqs:ReceiveMessage",
+  "sqs:DeleteMessage",
+  "sqs:ChangeMessageVisibility",
+  "sqs:GetQueueAttributes",
+] as const;
+
+export interface CortexReaderRoleProps {
+  /** Name of the role (≤ 64 characters). */
+  readonly roleName: string;
+  /** AWS account Cortex assumes the role from (12 digits): 006742885340, or 685269782068 for FedRAMP. */
+  readonly cortexAccountId: string;
+  /** The external ID Cortex presents (`sts:ExternalId`); a reference to a sensitive variable, never a literal. */
+  readonly externalId: string;
+  /** Region of the bucket, for the ARN partition. */
+  readonly region: string;
+  /** ARN of the log bucket. */
+  readonly bucketArn: string;
+  /** Key prefix of the log objects; Cortex may read only objects under it. */
+  readonly keyPrefix: string;
+  /** ARN of the notification queue Cortex reads. */
+  readonly queueArn: string;
+}
+
+/**
+ * The IAM role Cortex XDR / XSIAM assumes to read the logs: trusted only by the Cortex account's root
+ * with `StringEquals sts:ExternalId`, and allowed only `s3:GetObject` under the key prefix and the four
+ * queue actions on the notification queue. Nothing else (no KMS: the bucket and queues use
+ * S3- and SQS-managed keys).
+ */
+export class CortexReaderRole extends Construct {
+  public readonly role: IamRole;
+  public readonly policy: IamRolePolicy;
+
+  constructor(scope: Construct, id: string, props: CortexReaderRoleProps) {
+    super(scope, id);
+    const problems: string[] = [];
+    if (!/^\d{12}$/.test(props.cortexAccountId)) {
+      problems.push(
+        `props.cortexAccountId: must be a 12-digit AWS account id, got ${JSON.stringify(props.cortexAccountId)}`,
+      );
+    }
+    if (!/^[\w+=,.@-]{1,64}$/.test(props.roleName)) {
+      problems.push(
+        `props.roleName: must be 1–64 characters of letters, digits and +=,.@_-, got ${JSON.stringify(props.roleName)}`,
+      );
+    }
+    if (props.externalId === "") problems.push('props.externalId: must not be empty, got ""');
+    checkKeyPrefix(problems, "keyPrefix", props.keyPrefix);
+    throwIfInvalid("CortexReaderRole", problems);
+
+    this.role = new IamRole(this, "Role", {
+      name: props.roleName,
+      description: "Assumed by Palo Alto Cortex XDR with the external ID to read WAF log objects",
+      assumeRolePolicy: policyDocument([
+        {
+          Sid: "CortexAssumeRoleWithExternalId",
+          Effect: "Allow",
+          Principal: { AWS: `arn:${partitionOf(props.region)}:iam::${props.cortexAccountId}:root` },
+          Action: "sts:AssumeRole",
+          Condition: { StringEquals: { "sts:ExternalId": props.externalId } },
+        },
+      ]),
+    });
+
+    this.policy = new IamRolePolicy(this, "Policy", {
+      name: "cortex-read-waf-logs",
+      role: this.role.id,
+      policy: policyDocument([
+        {
+          Sid: "ReadLogObjects",
+          Effect: "Allow",
+          Action: "s3:GetObject",
+          Resource: `${props.bucketArn}/${props.keyPrefix}*`,
+        },
+        {
+          Sid: "ConsumeNotifications",
+          Effect: "Allow",
+          Action: [...CORTEX_QUEUE_ACTIONS],
+          Resource: props.queueArn,
+        },
+      ]),
+    });
+  }
+}
