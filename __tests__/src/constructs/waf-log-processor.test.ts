@@ -1,0 +1,209 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
+import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
+import { Testing, TerraformStack } from "cdktf";
+import { beforeAll, describe, expect, it } from "vitest";
+import { WafLogProcessor, type WafLogProcessorProps } from "../../../src/constructs/waf-log-processor";
+import {
+  addressOf,
+  blockOf,
+  buildStack,
+  policyOf,
+  ref,
+  synthesizeStack,
+  testBundlePath,
+  type Synthesized,
+} from "../../helpers/stack";
+
+describe("WafLogProcessor", () => {
+  let synthesized: Synthesized;
+  let processor: WafLogProcessor;
+  beforeAll(() => {
+    synthesized = synthesizeStack();
+    processor = synthesized.stack.processor;
+  });
+
+  it("copies the bundle into the stack directory as a file asset", () => {
+    const stack = buildStack();
+    const outdir = Testing.fullSynth(stack);
+    const copied = join(outdir, "stacks", stack.node.id, stack.processor.bundle.path);
+    expect(readFileSync(copied, "utf8")).toBe(readFileSync(testBundlePath(), "utf8"));
+  });
+
+  it("zips the asset with archive_file and a fixed file mode into a relative path", () => {
+    expect(synthesized.json).toHaveDataSourceWithProperties(DataArchiveFile, {
+      type: "zip",
+      source_file: processor.bundle.path,
+      output_path: "waf-log-processor.zip",
+      output_file_mode: "0644",
+    });
+    expect(processor.bundle.path).toMatch(/^assets\/[^/]+\/[0-9A-F]+\/index\.cjs$/);
+  });
+
+  it("deploys the zip with its hash and handler index.handler", () => {
+    expect(blockOf(synthesized.tf, processor.function)).toMatchObject({
+      function_name: "waf-log-pipeline-dev-processor",
+      handler: "index.handler",
+      filename: ref(processor.archive, "output_path"),
+      source_code_hash: ref(processor.archive, "output_base64sha256"),
+      role: ref(processor.role, "arn"),
+    });
+  });
+
+  it("runs nodejs22.x on arm64 with 512 MB and 300 seconds by default", () => {
+    expect(blockOf(synthesized.tf, processor.function)).toMatchObject({
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      memory_size: 512,
+      timeout: 300,
+    });
+  });
+
+  it("passes the bucket, prefix, gzip level, environment and Powertools settings in its environment", () => {
+    expect(blockOf(synthesized.tf, processor.function).environment).toEqual({
+      variables: {
+        S3_BUCKET: ref(synthesized.stack.logArchiveBucket.bucket, "id"),
+        S3_PREFIX: "raw/",
+        GZIP_LEVEL: "6",
+        ENVIRONMENT_NAME: "dev",
+        POWERTOOLS_SERVICE_NAME: "waf-log-processor",
+        POWERTOOLS_METRICS_NAMESPACE: "WafLogPipeline",
+      },
+    });
+  });
+
+  it("creates its own log group with retention before the function", () => {
+    expect(blockOf(synthesized.tf, processor.logGroup)).toMatchObject({
+      name: "/aws/lambda/waf-log-pipeline-dev-processor",
+      retention_in_days: 30,
+    });
+    expect(blockOf(synthesized.tf, processor.function).depends_on).toContain(addressOf(processor.logGroup));
+  });
+
+  it("has a role that only lambda.amazonaws.com can assume", () => {
+    const block = blockOf(synthesized.tf, processor.role);
+    expect(block.name).toBe("waf-log-pipeline-dev-processor");
+    expect(policyOf(block, "assume_role_policy").Statement).toEqual([
+      {
+        Sid: "LambdaAssumeRole",
+        Effect: "Allow",
+        Principal: { Service: "lambda.amazonaws.com" },
+        Action: "sts:AssumeRole",
+      },
+    ]);
+  });
+
+  it("may only put objects under the prefix, write its own log group and send to the failure queue", () => {
+    const block = blockOf(synthesized.tf, processor.rolePolicy);
+    expect(block.role).toBe(ref(processor.role, "id"));
+    expect(policyOf(block).Statement).toEqual([
+      {
+        Sid: "PutLogObjects",
+        Effect: "Allow",
+        Action: "s3:PutObject",
+        Resource: `${ref(synthesized.stack.logArchiveBucket.bucket, "arn")}/raw/*`,
+      },
+      {
+        Sid: "WriteOwnLogGroup",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: `${ref(processor.logGroup, "arn")}:*`,
+      },
+      {
+        Sid: "SendToFailureQueue",
+        Effect: "Allow",
+        Action: "sqs:SendMessage",
+        Resource: ref(processor.failureQueue, "arn"),
+      },
+    ]);
+  });
+
+  it("keeps failed events 14 days in an SSE-SQS failure queue", () => {
+    expect(blockOf(synthesized.tf, processor.failureQueue)).toMatchObject({
+      name: "waf-log-pipeline-dev-processor-failures",
+      message_retention_seconds: 14 * 86_400,
+      sqs_managed_sse_enabled: true,
+    });
+  });
+
+  it("retries a failed event twice, then sends it to the failure queue", () => {
+    expect(synthesized.json).toHaveResourceWithProperties(LambdaFunctionEventInvokeConfig, {
+      function_name: ref(processor.function, "function_name"),
+      maximum_retry_attempts: 2,
+      maximum_event_age_in_seconds: 21_600,
+      destination_config: { on_failure: { destination: ref(processor.failureQueue, "arn") } },
+    });
+  });
+
+  it("takes memory, timeout, architecture, gzip level and log retention from the configuration", () => {
+    const { stack, tf } = synthesizeStack({
+      processor: {
+        memoryMb: 1024,
+        timeoutSeconds: 60,
+        architecture: "x86_64",
+        gzipLevel: 9,
+        logRetentionDays: 90,
+      },
+    });
+    const custom = stack.processor;
+    expect(blockOf(tf, custom.function)).toMatchObject({
+      memory_size: 1024,
+      timeout: 60,
+      architectures: ["x86_64"],
+      environment: { variables: expect.objectContaining({ GZIP_LEVEL: "9" }) },
+    });
+    expect(blockOf(tf, custom.logGroup).retention_in_days).toBe(90);
+  });
+
+  it("tells the user to build the bundle when it is missing", () => {
+    const stack = new TerraformStack(Testing.app(), "test");
+    expect(
+      () =>
+        new WafLogProcessor(stack, "Processor", { ...validProps(), bundlePath: "dist/missing/index.cjs" }),
+    ).toThrow(
+      "Invalid WafLogProcessor props (1 problem):\n  - props.bundlePath: no file at dist/missing/index.cjs; build the processor first with `npm run build` (`npm run synth` does it)",
+    );
+    expect(existsSync("dist/missing/index.cjs")).toBe(false);
+  });
+
+  it("reports every invalid prop at once", () => {
+    const stack = new TerraformStack(Testing.app(), "test");
+    expect(
+      () =>
+        new WafLogProcessor(stack, "Processor", {
+          ...validProps(),
+          logGroupName: "/aws/lambda/other",
+          gzipLevel: 0,
+          memoryMb: 100,
+          timeoutSeconds: 901,
+          logRetentionDays: 2,
+          maximumRetryAttempts: 3,
+        }),
+    ).toThrow(
+      [
+        "Invalid WafLogProcessor props (6 problems):",
+        '  - props.logGroupName: must be "/aws/lambda/fn" (where Lambda writes), got "/aws/lambda/other"',
+        "  - props.gzipLevel: must be a whole number from 1 to 9, got 0",
+        "  - props.memoryMb: must be a whole number from 128 to 10240 MB, got 100",
+        "  - props.timeoutSeconds: must be a whole number from 1 to 900 seconds, got 901",
+        "  - props.logRetentionDays: must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 days, got 2",
+        "  - props.maximumRetryAttempts: must be a whole number from 0 to 2, got 3",
+      ].join("\n"),
+    );
+  });
+});
+
+function validProps(): WafLogProcessorProps {
+  return {
+    functionName: "fn",
+    roleName: "fn",
+    logGroupName: "/aws/lambda/fn",
+    failureQueueName: "fn-failures",
+    bundlePath: testBundlePath(),
+    bucketName: "bucket",
+    bucketArn: "arn:aws:s3:::bucket",
+    keyPrefix: "raw/",
+    environmentName: "test",
+  };
+}

@@ -1,0 +1,176 @@
+import { readFileSync } from "node:fs";
+import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Testing } from "cdktf";
+import { beforeAll, describe, expect, it } from "vitest";
+import { PropsError } from "../../src/constructs/props-error";
+import { WafLogPipelineStack } from "../../src/waf-log-pipeline-stack";
+import { environmentConfig, ref, synthesizeStack, testBundlePath, type Synthesized } from "../helpers/stack";
+
+/** The parts of a `cortex_external_id` validation condition, read back from the synthesized expression. */
+function externalIdRule(condition: string): (value: string) => boolean {
+  const match =
+    /^\$\{length\(var\.cortex_external_id\) >= (\d+) && length\(var\.cortex_external_id\) <= (\d+) && can\(regex\("(.+)", var\.cortex_external_id\)\)\}$/.exec(
+      condition,
+    );
+  if (match === null) throw new Error(`unexpected condition ${condition}`);
+  const [, min, max, pattern] = match as unknown as [string, string, string, string];
+  // An HCL string literal: the pattern has no escapes to undo as long as it contains no backslash or quote.
+  expect(pattern).not.toMatch(/[\\"]/);
+  const regex = new RegExp(pattern);
+  return (value) => value.length >= Number(min) && value.length <= Number(max) && regex.test(value);
+}
+
+describe("WafLogPipelineStack", () => {
+  let synthesized: Synthesized;
+  beforeAll(() => {
+    synthesized = synthesizeStack({ tags: { Owner: "secops" } });
+  });
+
+  it("is named waf-log-pipeline-<env>", () => {
+    expect(synthesized.stack.node.id).toBe("waf-log-pipeline-dev");
+  });
+
+  it("requires exactly the Terraform version of .terraform-version", () => {
+    const version = readFileSync(".terraform-version", "utf8").trim();
+    expect(synthesized.tf.terraform.required_version).toBe(`= ${version}`);
+  });
+
+  it("pins the AWS provider to 5.100.0 and constrains the archive provider", () => {
+    expect(synthesized.tf.terraform.required_providers).toEqual({
+      aws: { source: "aws", version: "5.100.0" },
+      archive: { source: "hashicorp/archive", version: "2.7.1" },
+    });
+  });
+
+  it("deploys only into the configured account and region", () => {
+    expect(synthesized.json).toHaveProviderWithProperties(AwsProvider, {
+      region: "us-east-1",
+      allowed_account_ids: ["111122223333"],
+    });
+  });
+
+  it("tags every resource with the project, the environment and the configured tags", () => {
+    expect(synthesized.tf.provider.aws?.[0]?.default_tags).toEqual([
+      { tags: { Project: "waf-log-pipeline", Environment: "dev", Owner: "secops" } },
+    ]);
+  });
+
+  it("configures the archive provider", () => {
+    expect(synthesized.json).toHaveProvider(ArchiveProvider);
+  });
+
+  it("declares cortex_external_id as a sensitive, non-null string", () => {
+    expect(synthesized.tf.variable.cortex_external_id).toMatchObject({
+      type: "string",
+      sensitive: true,
+      nullable: false,
+    });
+    expect(synthesized.tf.variable.cortex_external_id).not.toHaveProperty("default");
+  });
+
+  it("validates cortex_external_id as AWS does: 2–1224 characters of [\\w+=,.@:/-]", () => {
+    const validation = synthesized.tf.variable.cortex_external_id?.validation as { condition: string }[];
+    const accepts = externalIdRule(validation[0]?.condition ?? "");
+    expect(accepts("0b5f1d2e-1c7e-4a55-9f07-1b2a3c4d5e6f")).toBe(true);
+    expect(accepts("ab")).toBe(true);
+    expect(accepts("x".repeat(1224))).toBe(true);
+    expect(accepts("Tenant_1+=,.@:/-")).toBe(true);
+    expect(accepts("a")).toBe(false);
+    expect(accepts("x".repeat(1225))).toBe(false);
+    expect(accepts("has space")).toBe(false);
+    expect(accepts("semi;colon")).toBe(false);
+    expect(accepts("ümlaut")).toBe(false);
+  });
+
+  it("rejects the placeholder external ID your-external-id-here", () => {
+    const validation = synthesized.tf.variable.cortex_external_id?.validation as { condition: string }[];
+    expect(validation[1]?.condition).toBe('${var.cortex_external_id != "your-external-id-here"}');
+  });
+
+  it("explains each external ID validation failure", () => {
+    const validation = synthesized.tf.variable.cortex_external_id?.validation as { error_message: string }[];
+    expect(validation.map((v) => v.error_message)).toEqual([
+      "cortex_external_id must be 2-1224 characters of letters, digits and _+=,.@:/- (a UUID is the norm).",
+      "cortex_external_id is still the placeholder your-external-id-here: choose your own (e.g. a UUID) and set it in Cortex too.",
+    ]);
+  });
+
+  it("uses no data source that calls AWS, so synth and plan need no credentials for lookups", () => {
+    expect(Object.keys(synthesized.tf.data)).toEqual(["archive_file"]);
+  });
+
+  it("outputs the names and URLs operators and Cortex need", () => {
+    const { stack } = synthesized;
+    const values = Object.fromEntries(
+      Object.entries(synthesized.tf.output).map(([name, o]) => [name, o.value]),
+    );
+    expect(values).toEqual({
+      bucket_name: ref(stack.logArchiveBucket.bucket, "id"),
+      notification_queue_url: ref(stack.notificationQueues.queue, "url"),
+      notification_queue_arn: ref(stack.notificationQueues.queue, "arn"),
+      dead_letter_queue_url: ref(stack.notificationQueues.deadLetterQueue, "url"),
+      failure_queue_url: ref(stack.processor.failureQueue, "url"),
+      cortex_reader_role_arn: ref(stack.cortexReaderRole.role, "arn"),
+      processor_function_name: ref(stack.processor.function, "function_name"),
+      cortex_collector_settings: expect.any(Object),
+    });
+  });
+
+  it("outputs the Cortex collector settings to type into Cortex", () => {
+    const { stack } = synthesized;
+    expect(synthesized.tf.output.cortex_collector_settings?.value).toEqual({
+      sqs_queue_url: ref(stack.notificationQueues.queue, "url"),
+      role_arn: ref(stack.cortexReaderRole.role, "arn"),
+      external_id: "the value of the sensitive variable cortex_external_id",
+      log_type: "Generic",
+      log_format: "JSON",
+      compression: "gzip",
+      vendor: "aws",
+      product: "waf",
+    });
+  });
+
+  it("keeps its Terraform addresses (renaming one recreates a resource)", () => {
+    const addresses = Object.entries(synthesized.tf.resource).flatMap(([type, blocks]) =>
+      Object.keys(blocks).map((name) => `${type}.${name}`),
+    );
+    expect(addresses.sort()).toEqual([
+      "aws_cloudwatch_log_group.Processor_LogGroup_B3034378",
+      "aws_cloudwatch_log_subscription_filter.aws-waf-logs-example_SubscriptionFilter_B49F157E",
+      "aws_iam_role.CortexReaderRole_BD67E7B4",
+      "aws_iam_role.Processor_Role_59F44976",
+      "aws_iam_role_policy.CortexReaderRole_Policy_318BCD95",
+      "aws_iam_role_policy.Processor_RolePolicy_A4F05023",
+      "aws_lambda_function.Processor_Function_BE9FBF91",
+      "aws_lambda_function_event_invoke_config.Processor_EventInvokeConfig_E313DA7A",
+      "aws_lambda_permission.aws-waf-logs-example_Permission_85C45F34",
+      "aws_s3_bucket.LogArchiveBucket_D1FAA0AE",
+      "aws_s3_bucket_lifecycle_configuration.LogArchiveBucket_Lifecycle_EC3D86C1",
+      "aws_s3_bucket_notification.NotificationQueues_BucketNotification_519FE375",
+      "aws_s3_bucket_ownership_controls.LogArchiveBucket_OwnershipControls_63E9B978",
+      "aws_s3_bucket_policy.LogArchiveBucket_Policy_E9D36E79",
+      "aws_s3_bucket_public_access_block.LogArchiveBucket_PublicAccessBlock_4EFB9422",
+      "aws_s3_bucket_server_side_encryption_configuration.LogArchiveBucket_Encryption_8D6BC931",
+      "aws_sqs_queue.NotificationQueues_DeadLetterQueue_F63FDE0F",
+      "aws_sqs_queue.NotificationQueues_Queue_3D497EE2",
+      "aws_sqs_queue.Processor_FailureQueue_2902D141",
+      "aws_sqs_queue_policy.NotificationQueues_QueuePolicy_4EAFDC54",
+      "aws_sqs_queue_redrive_allow_policy.NotificationQueues_RedriveAllowPolicy_E92AEEEC",
+      "aws_sqs_queue_redrive_policy.NotificationQueues_RedrivePolicy_87276001",
+    ]);
+  });
+
+  it("rejects an environment name that cannot be part of resource names", () => {
+    const build = () =>
+      new WafLogPipelineStack(Testing.app(), {
+        envName: "Prod",
+        config: environmentConfig(),
+        bundlePath: testBundlePath(),
+      });
+    expect(build).toThrow(PropsError);
+    expect(build).toThrow(
+      'Invalid WafLogPipelineStack props (1 problem):\n  - props.envName: must match ^[a-z][a-z0-9-]{0,15}$, got "Prod"',
+    );
+  });
+});
