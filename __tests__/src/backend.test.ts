@@ -1,0 +1,90 @@
+import { isAbsolute } from "node:path";
+import { CloudBackend, LocalBackend, Testing } from "cdktf";
+import { describe, expect, it } from "vitest";
+import { addBackend, localStatePath } from "../../src/backend";
+import { ConfigError } from "../../src/config";
+import { buildStack } from "../helpers/stack";
+
+/** Builds a stack from the minimal configuration plus `overrides`, gives it its backend, synthesizes it. */
+function synthesizeWithBackend(
+  overrides: Record<string, unknown>,
+  environment: NodeJS.ProcessEnv = {},
+  envName = "dev",
+): { backend: CloudBackend | LocalBackend; json: string; terraform: Record<string, unknown> } {
+  const stack = buildStack(overrides, envName);
+  const backend = addBackend(stack, envName, stack.config, "test.json", environment);
+  const json = Testing.synth(stack);
+  return { backend, json, terraform: JSON.parse(json).terraform };
+}
+
+describe("addBackend", () => {
+  it("keeps state of a stack without Terraform Cloud in a local file with a relative, per-stack path", () => {
+    const { backend, terraform } = synthesizeWithBackend({});
+    expect(backend).toBeInstanceOf(LocalBackend);
+    expect(terraform.backend).toEqual({ local: { path: "../../../terraform.waf-log-pipeline-dev.tfstate" } });
+    expect(terraform.cloud).toBeUndefined();
+  });
+
+  it("puts the local state file in the project root, where cdktf keeps it by default", () => {
+    const path = localStatePath("waf-log-pipeline-dev");
+    expect(isAbsolute(path)).toBe(false);
+    // Terraform runs in cdktf.out/stacks/<stack>, three levels below the project root.
+    expect(path).toBe("../../../terraform.waf-log-pipeline-dev.tfstate");
+  });
+
+  it("uses the configured Terraform Cloud organization and workspace", () => {
+    const { backend, terraform } = synthesizeWithBackend(
+      { terraformCloud: { organization: "acme", workspace: "waf-prod" } },
+      {},
+      "prod",
+    );
+    expect(backend).toBeInstanceOf(CloudBackend);
+    expect(terraform.cloud).toEqual({ organization: "acme", workspaces: { name: "waf-prod" } });
+    expect(terraform.backend).toBeUndefined();
+  });
+
+  it("names the workspace waf-log-pipeline-<env> by default", () => {
+    const { terraform } = synthesizeWithBackend({ terraformCloud: { organization: "acme" } }, {}, "staging");
+    expect(terraform.cloud).toEqual({
+      organization: "acme",
+      workspaces: { name: "waf-log-pipeline-staging" },
+    });
+  });
+
+  it("takes the organization from TF_CLOUD_ORGANIZATION when the configuration has none", () => {
+    const { terraform } = synthesizeWithBackend(
+      { terraformCloud: {} },
+      { TF_CLOUD_ORGANIZATION: "from-env" },
+    );
+    expect(terraform.cloud).toEqual({
+      organization: "from-env",
+      workspaces: { name: "waf-log-pipeline-dev" },
+    });
+  });
+
+  it("prefers the configured organization over TF_CLOUD_ORGANIZATION", () => {
+    const { terraform } = synthesizeWithBackend(
+      { terraformCloud: { organization: "configured" } },
+      { TF_CLOUD_ORGANIZATION: "from-env" },
+    );
+    expect(terraform.cloud).toMatchObject({ organization: "configured" });
+  });
+
+  it("fails with the field path when no organization is set anywhere", () => {
+    const stack = buildStack({ terraformCloud: {} }, "prod");
+    const add = () =>
+      addBackend(stack, "prod", stack.config, "waf-pipeline.config.json", { TF_CLOUD_ORGANIZATION: "" });
+    expect(add).toThrow(ConfigError);
+    expect(add).toThrow(
+      "Invalid configuration in waf-pipeline.config.json (1 problem):\n  - environments.prod.terraformCloud.organization: is required: set it in the configuration or in the environment variable TF_CLOUD_ORGANIZATION",
+    );
+  });
+
+  it("writes no absolute path into the JSON of either backend", () => {
+    for (const overrides of [{}, { terraformCloud: { organization: "acme" } }]) {
+      const { json } = synthesizeWithBackend(overrides);
+      expect(json).not.toContain(process.cwd());
+      expect(json).not.toMatch(/"\/(?:tmp|home|root|Users|work)\//);
+    }
+  });
+});
