@@ -223,6 +223,27 @@ describe("redrive", () => {
     ]);
   });
 
+  it("counts a message whose DeleteMessage fails after a successful Invoke as still failing", async () => {
+    queueHolds([message("m1", failureRecord(subscriptionEvent(["x"])))]);
+    invokeSucceeds();
+    sqs
+      .on(DeleteMessageCommand)
+      .rejects(Object.assign(new Error("expired"), { name: "ReceiptHandleIsInvalid" }));
+
+    const summary = await redrive(target(), { dryRun: false }, io());
+
+    expect(summary).toMatchObject({
+      redriven: 0,
+      stillFailing: 1,
+      byError: [
+        {
+          error: "invoked successfully, but DeleteMessage failed: ReceiptHandleIsInvalid: expired",
+          count: 1,
+        },
+      ],
+    });
+  });
+
   it("leaves a message that is not an on-failure record on the queue and reports it", async () => {
     queueHolds([message("m1", "{}")]);
     invokeSucceeds();

@@ -189,8 +189,8 @@ export interface RedriveIo {
  * the other), so a message that fails again is not received twice in one run; it becomes visible
  * again when that timeout ends. A dry run makes every received message visible again at the end.
  *
- * @throws the SQS client's error when ReceiveMessage, DeleteMessage or ChangeMessageVisibility fails
- *   (a failing Invoke is counted as still failing instead)
+ * @throws the SQS client's error when ReceiveMessage or ChangeMessageVisibility fails (a failing
+ *   Invoke, or a DeleteMessage failing after a successful Invoke, is counted as still failing instead)
  */
 export async function redrive(
   target: RedriveTarget,
@@ -262,9 +262,19 @@ async function handleMessage(
 
   const error = await invoke(target.functionName, parsed.requestPayload, io.lambda);
   if (error !== undefined) return { kind: "still-failing", messageId, error };
-  await io.sqs.send(
-    new DeleteMessageCommand({ QueueUrl: target.queueUrl, ReceiptHandle: message.ReceiptHandle }),
-  );
+  try {
+    await io.sqs.send(
+      new DeleteMessageCommand({ QueueUrl: target.queueUrl, ReceiptHandle: message.ReceiptHandle }),
+    );
+  } catch (deleteError) {
+    // The event was processed; the record stays and a later redrive replays it (safe: same object key).
+    const { name, message: text } = deleteError as Error;
+    return {
+      kind: "still-failing",
+      messageId,
+      error: `invoked successfully, but DeleteMessage failed: ${name}: ${text}`,
+    };
+  }
   return { kind: "redriven", messageId };
 }
 
