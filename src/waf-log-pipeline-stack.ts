@@ -11,6 +11,7 @@ import { WafLogSubscription } from "./constructs/waf-log-subscription";
 import { PropsError } from "./constructs/props-error";
 import { NOTIFICATION_QUEUE_RETENTION_DAYS } from "./config";
 import { PROJECT, resourceNames, stackName } from "./naming";
+import { applySecurityRules } from "./rules";
 import { requiredTerraformVersion } from "./terraform-version";
 
 /** Where `npm run build` writes the processor bundle, relative to the project root. */
@@ -55,7 +56,8 @@ export interface WafLogPipelineStackProps {
 /**
  * The whole pipeline of one environment: WAF log groups → subscription filters → processor function
  * → log bucket → S3 event notifications → SQS queue (with dead-letter queue) → Cortex reader role.
- * Synthesizes without AWS credentials or network access.
+ * Synthesizes without AWS credentials or network access. The security rules (`src/rules`) check it
+ * at synth.
  */
 export class WafLogPipelineStack extends TerraformStack {
   public readonly envName: string;
@@ -163,6 +165,8 @@ export class WafLogPipelineStack extends TerraformStack {
     });
 
     this.addOutputs();
+    // Every rule of src/rules checks this stack at synth; a violation fails the synth.
+    applySecurityRules(this);
   }
 
   private addOutputs(): void {

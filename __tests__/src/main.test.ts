@@ -11,7 +11,7 @@ import {
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configInput } from "../helpers/config";
+import { configInput, minimalEnvironmentInput } from "../helpers/config";
 import { testBundlePath } from "../helpers/stack";
 
 const mainPath = resolve("main.ts");
@@ -49,8 +49,8 @@ describe("main.ts", () => {
   it("synthesizes one stack per environment, each with its backend", () => {
     const config = {
       environments: {
-        ...configInput({}, "dev").environments,
-        ...configInput({ terraformCloud: { organization: "acme" } }, "prod").environments,
+        dev: minimalEnvironmentInput(),
+        prod: { ...minimalEnvironmentInput(), terraformCloud: { organization: "acme" } },
       },
     };
     const dir = project(root, "ok", config, true);

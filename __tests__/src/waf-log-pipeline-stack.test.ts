@@ -155,7 +155,9 @@ describe("WafLogPipelineStack", () => {
       "aws_sqs_queue.NotificationQueues_DeadLetterQueue_F63FDE0F",
       "aws_sqs_queue.NotificationQueues_Queue_3D497EE2",
       "aws_sqs_queue.Processor_FailureQueue_2902D141",
+      "aws_sqs_queue_policy.NotificationQueues_DeadLetterQueuePolicy_B550851B",
       "aws_sqs_queue_policy.NotificationQueues_QueuePolicy_4EAFDC54",
+      "aws_sqs_queue_policy.Processor_FailureQueuePolicy_3CA79D97",
       "aws_sqs_queue_redrive_allow_policy.NotificationQueues_RedriveAllowPolicy_E92AEEEC",
       "aws_sqs_queue_redrive_policy.NotificationQueues_RedrivePolicy_87276001",
     ]);

@@ -37,7 +37,8 @@ export interface NotificationQueuesProps {
 /**
  * The SQS queue that S3 notifies of every new log object (`s3:ObjectCreated:*` under the prefix with
  * the suffix), its dead-letter queue with redrive and redrive-allow policies, the queue policy that lets
- * only this bucket in this account send, and the bucket's one notification configuration.
+ * only this bucket in this account send, and the bucket's one notification configuration. Both queues
+ * deny requests without TLS.
  *
  * Both queues use SSE-SQS: a queue encrypted with the AWS managed key `alias/aws/sqs` silently drops
  * S3 notifications, because S3 cannot use that key. The notification depends on the queue policy, or
@@ -49,6 +50,7 @@ export class NotificationQueues extends Construct {
   public readonly redrivePolicy: SqsQueueRedrivePolicy;
   public readonly redriveAllowPolicy: SqsQueueRedriveAllowPolicy;
   public readonly queuePolicy: SqsQueuePolicy;
+  public readonly deadLetterQueuePolicy: SqsQueuePolicy;
   public readonly bucketNotification: S3BucketNotification;
 
   constructor(scope: Construct, id: string, props: NotificationQueuesProps) {
@@ -118,6 +120,11 @@ export class NotificationQueues extends Construct {
         },
         denyInsecureTransport("sqs:*", [this.queue.arn]),
       ]),
+    });
+
+    this.deadLetterQueuePolicy = new SqsQueuePolicy(this, "DeadLetterQueuePolicy", {
+      queueUrl: this.deadLetterQueue.url,
+      policy: policyDocument([denyInsecureTransport("sqs:*", [this.deadLetterQueue.arn])]),
     });
 
     this.bucketNotification = new S3BucketNotification(this, "BucketNotification", {

@@ -7,10 +7,11 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { LOG_RETENTION_DAYS } from "../config";
-import { policyDocument } from "../iam-policy";
+import { denyInsecureTransport, policyDocument } from "../iam-policy";
 import { checkKeyPrefix, checkWholeNumber, throwIfInvalid } from "./props-error";
 
 /** Namespace of the processor's CloudWatch metrics (Powertools `POWERTOOLS_METRICS_NAMESPACE`). */
@@ -67,7 +68,7 @@ export interface WafLogProcessorProps {
  * `archive_file` zips it (fixed file mode, so the zip and `source_code_hash` are the same on every
  * machine). The function's own log group is created first, with retention, so Lambda never creates one
  * without it. Asynchronous invocations are retried twice; events that still fail, or grow too old, go to
- * the failure queue (the on-failure destination), so nothing is dropped.
+ * the failure queue (the on-failure destination, which denies requests without TLS), so nothing is dropped.
  *
  * The role trusts `lambda.amazonaws.com` and may only put objects under the key prefix, write its own
  * log group, and send to the failure queue.
@@ -77,6 +78,7 @@ export class WafLogProcessor extends Construct {
   public readonly archive: DataArchiveFile;
   public readonly logGroup: CloudwatchLogGroup;
   public readonly failureQueue: SqsQueue;
+  public readonly failureQueuePolicy: SqsQueuePolicy;
   public readonly role: IamRole;
   public readonly rolePolicy: IamRolePolicy;
   public readonly function: LambdaFunction;
@@ -141,6 +143,11 @@ export class WafLogProcessor extends Construct {
       name: props.failureQueueName,
       messageRetentionSeconds: failureRetentionDays * 86_400,
       sqsManagedSseEnabled: true,
+    });
+
+    this.failureQueuePolicy = new SqsQueuePolicy(this, "FailureQueuePolicy", {
+      queueUrl: this.failureQueue.url,
+      policy: policyDocument([denyInsecureTransport("sqs:*", [this.failureQueue.arn])]),
     });
 
     this.role = new IamRole(this, "Role", {

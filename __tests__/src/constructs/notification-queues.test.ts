@@ -93,6 +93,21 @@ describe("NotificationQueues", () => {
     });
   });
 
+  it("denies dead-letter queue requests without TLS", () => {
+    const block = blockOf(synthesized.tf, queues.deadLetterQueuePolicy);
+    expect(block.queue_url).toBe(ref(queues.deadLetterQueue, "url"));
+    expect(policyOf(block).Statement).toEqual([
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "sqs:*",
+        Resource: [ref(queues.deadLetterQueue, "arn")],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ]);
+  });
+
   it("has exactly one bucket notification", () => {
     expect(Object.keys(resourcesOfType(synthesized.tf, "aws_s3_bucket_notification"))).toHaveLength(1);
   });

@@ -127,6 +127,21 @@ describe("WafLogProcessor", () => {
     });
   });
 
+  it("denies failure queue requests without TLS", () => {
+    const block = blockOf(synthesized.tf, processor.failureQueuePolicy);
+    expect(block.queue_url).toBe(ref(processor.failureQueue, "url"));
+    expect(policyOf(block).Statement).toEqual([
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "sqs:*",
+        Resource: [ref(processor.failureQueue, "arn")],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ]);
+  });
+
   it("retries a failed event twice, then sends it to the failure queue", () => {
     expect(synthesized.json).toHaveResourceWithProperties(LambdaFunctionEventInvokeConfig, {
       function_name: ref(processor.function, "function_name"),
