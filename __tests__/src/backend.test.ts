@@ -2,8 +2,9 @@ import { isAbsolute } from "node:path";
 import { CloudBackend, LocalBackend, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { addBackend, localStatePath } from "../../src/backend";
-import { ConfigError } from "../../src/config";
-import { buildStack } from "../helpers/stack";
+import { ConfigError, loadConfig } from "../../src/config";
+import { WafLogPipelineStack } from "../../src/waf-log-pipeline-stack";
+import { buildStack, testBundlePath } from "../helpers/stack";
 
 /** Builds a stack from the minimal configuration plus `overrides`, gives it its backend, synthesizes it. */
 function synthesizeWithBackend(
@@ -86,5 +87,28 @@ describe("addBackend", () => {
       expect(json).not.toContain(process.cwd());
       expect(json).not.toMatch(/"\/(?:tmp|home|root|Users|work)\//);
     }
+  });
+
+  it("gives the committed environments their backends: dev local, prod its Terraform Cloud workspace", () => {
+    const config = loadConfig("waf-pipeline.config.json");
+    const app = Testing.app();
+    const terraform = Object.fromEntries(
+      Object.entries(config.environments).map(([envName, environment]) => {
+        const stack = new WafLogPipelineStack(app, {
+          envName,
+          config: environment,
+          bundlePath: testBundlePath(),
+        });
+        addBackend(stack, envName, environment, "waf-pipeline.config.json", {});
+        return [envName, JSON.parse(Testing.synth(stack)).terraform];
+      }),
+    );
+    expect(terraform.dev.backend).toEqual({
+      local: { path: "../../../terraform.waf-log-pipeline-dev.tfstate" },
+    });
+    expect(terraform.prod.cloud).toEqual({
+      organization: "example-org",
+      workspaces: { name: "waf-log-pipeline-prod" },
+    });
   });
 });
