@@ -19,7 +19,7 @@ describe("GitHub workflows", () => {
   });
 
   it.each(workflows)("$name grants least privilege: top-level permissions contents: read", ({ text }) => {
-    expect(text).toMatch(/^permissions:\n {2}contents: read\n\n/m);
+    expect(text).toMatch(/^permissions:\n {2}contents: read\n\n(?!\s)/m);
   });
 
   it.each(workflows)("$name pins every action to a major version or a commit", ({ text }) => {
