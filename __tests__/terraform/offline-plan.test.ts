@@ -46,10 +46,11 @@ function expectedResources(logGroups: number): Record<string, number> {
     aws_s3_bucket_server_side_encryption_configuration: 1,
     aws_s3_bucket_policy: 1,
     aws_s3_bucket_lifecycle_configuration: 1,
-    // Queues: notification queue, its dead-letter queue, the processor's failure queue; the
-    // notification queue's policy, redrive policy and the DLQ's redrive-allow policy; one notification.
+    // Queues: notification queue, its dead-letter queue, the processor's failure queue; a queue
+    // policy on each (the notification queue's lets S3 send; all three deny requests without TLS,
+    // security rule WLP-SQS-1), the redrive policy and the DLQ's redrive-allow policy; one notification.
     aws_sqs_queue: 3,
-    aws_sqs_queue_policy: 1,
+    aws_sqs_queue_policy: 3,
     aws_sqs_queue_redrive_policy: 1,
     aws_sqs_queue_redrive_allow_policy: 1,
     aws_s3_bucket_notification: 1,
