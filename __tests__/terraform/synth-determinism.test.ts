@@ -17,18 +17,20 @@ function filesUnder(dir: string): string[] {
 }
 
 let first: string;
+let secondRoot: string;
 let second: string;
 
 beforeAll(async () => {
   first = await mkdtemp(join(tmpdir(), "waf-synth-a-"));
   // A deeper, longer path, so a path or its length leaking into the output shows as a difference.
-  second = join(await mkdtemp(join(tmpdir(), "waf-synth-bb-")), "nested", "out");
+  secondRoot = await mkdtemp(join(tmpdir(), "waf-synth-bb-"));
+  second = join(secondRoot, "nested", "out");
   await synthApp(first);
   await synthApp(second);
 }, 300_000);
 
 afterAll(async () => {
-  for (const dir of [first, second]) if (dir) await rm(dir, { recursive: true, force: true });
+  for (const dir of [first, secondRoot]) if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe("synth output", () => {
