@@ -10,6 +10,8 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { type AlarmsConfig, alarmsSchema } from "./alarms-config";
+import { type EncryptionConfig, encryptionSchema, keyRegionProblem } from "./encryption-config";
 import { defaultBucketName, stackName } from "./naming";
 
 /** Environment variable that names the configuration file. */
@@ -119,6 +121,10 @@ export interface EnvironmentConfig {
   readonly tags: Readonly<Record<string, string>>;
   /** Terraform Cloud workspace; when absent the stack keeps its state in a local file. @default undefined */
   readonly terraformCloud?: TerraformCloudConfig;
+  /** CloudWatch alarms and their e-mail notification (see `src/alarms-config.ts`). @default every alarm on, no e-mail */
+  readonly alarms: AlarmsConfig;
+  /** Encryption at rest of the bucket, queues and alarm topic (see `src/encryption-config.ts`). @default { type: "sse" } */
+  readonly encryption: EncryptionConfig;
 }
 
 /** The whole configuration file, with every default applied. */
@@ -413,6 +419,8 @@ const environmentSchema = z.strictObject({
   cortex: cortexSchema.prefault({}),
   tags: tagsSchema.default({}),
   terraformCloud: terraformCloudSchema.optional(),
+  alarms: alarmsSchema.prefault({}),
+  encryption: encryptionSchema,
 });
 
 /** The zod 4 schema of the whole configuration file; its output is a {@link PipelineConfig}. */
@@ -433,6 +441,13 @@ export const pipelineConfigSchema = z
         })
         .superRefine((environments, ctx) => {
           for (const [env, config] of Object.entries(environments)) {
+            const { encryption } = config;
+            if (encryption.type === "kms" && encryption.keyArn !== undefined) {
+              const problem = keyRegionProblem(encryption.keyArn, String(config.region));
+              if (problem !== undefined) {
+                ctx.addIssue({ code: "custom", path: [env, "encryption", "keyArn"], message: problem });
+              }
+            }
             const usable =
               ACCOUNT_ID_PATTERN.test(String(config.accountId)) && REGION_PATTERN.test(String(config.region));
             if (config.bucketName !== undefined || !usable) continue;

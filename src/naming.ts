@@ -34,6 +34,32 @@ export function resourceNames(env: string) {
     cortexReaderRole: `${base}-cortex-reader`,
     /** Subscription filter on each WAF log group that forwards log events to the processor. */
     subscriptionFilter: `${base}-processor`,
+    /** SNS topic that the CloudWatch alarms notify (e-mail subscriptions). */
+    alarmTopic: `${base}-alarms`,
+    /** Alias of the customer-managed KMS key the stack creates (`encryption: "kms"`). */
+    keyAlias: `alias/${base}`,
+  } as const;
+}
+
+/**
+ * Names of the CloudWatch alarms of environment `env`, one per condition an operator must act on.
+ * Each is ≤ 64 characters for env names of ≤ 16 characters (CloudWatch allows 255).
+ */
+export function alarmNames(env: string) {
+  const base = stackName(env);
+  return {
+    /** The failure queue holds events the processor gave up on. */
+    failureQueueMessages: `${base}-failure-queue-messages`,
+    /** The dead-letter queue holds notifications Cortex failed to consume. */
+    deadLetterQueueMessages: `${base}-dead-letter-queue-messages`,
+    /** The processor function reported errors. */
+    processorErrors: `${base}-processor-errors`,
+    /** Invocations of the processor function were throttled. */
+    processorThrottles: `${base}-processor-throttles`,
+    /** The oldest message on the notification queue is too old: Cortex stopped reading. */
+    notificationQueueAge: `${base}-notification-queue-age`,
+    /** The processor function was not invoked: WAF log events stopped arriving. */
+    noInvocations: `${base}-no-invocations`,
   } as const;
 }
 

@@ -105,6 +105,17 @@ describe("parseConfig defaults", () => {
       cortex: { accountId: "006742885340", fedramp: false },
       tags: {},
       terraformCloud: undefined,
+      alarms: {
+        enabled: true,
+        email: [],
+        failureQueueMessages: { enabled: true, threshold: 0 },
+        deadLetterQueueMessages: { enabled: true, threshold: 0 },
+        processorErrors: { enabled: true, threshold: 0 },
+        processorThrottles: { enabled: true, threshold: 0 },
+        notificationQueueAge: { enabled: true, thresholdSeconds: 1800 },
+        noInvocations: { enabled: true, windowMinutes: 60 },
+      },
+      encryption: { type: "sse" },
     });
   });
 

@@ -1,0 +1,127 @@
+import { describe, expect, it } from "vitest";
+import { configInput, configIssues, parsedEnvironment } from "../helpers/config";
+
+/** The issues of an environment `dev` = minimal input plus `overrides`. */
+function rejects(overrides: Record<string, unknown>) {
+  return configIssues(configInput(overrides));
+}
+
+describe("alarms configuration", () => {
+  it("turns every alarm on by default, without e-mail", () => {
+    expect(parsedEnvironment().alarms).toEqual({
+      enabled: true,
+      email: [],
+      failureQueueMessages: { enabled: true, threshold: 0 },
+      deadLetterQueueMessages: { enabled: true, threshold: 0 },
+      processorErrors: { enabled: true, threshold: 0 },
+      processorThrottles: { enabled: true, threshold: 0 },
+      notificationQueueAge: { enabled: true, thresholdSeconds: 1800 },
+      noInvocations: { enabled: true, windowMinutes: 60 },
+    });
+  });
+
+  it("keeps the given thresholds and fills in the rest of an alarm", () => {
+    const alarms = parsedEnvironment({
+      alarms: {
+        email: ["secops@example.com"],
+        processorErrors: { threshold: 5 },
+        notificationQueueAge: { thresholdSeconds: 3600 },
+        noInvocations: { enabled: false },
+      },
+    }).alarms;
+
+    expect([alarms.email, alarms.processorErrors, alarms.notificationQueueAge, alarms.noInvocations]).toEqual(
+      [
+        ["secops@example.com"],
+        { enabled: true, threshold: 5 },
+        { enabled: true, thresholdSeconds: 3600 },
+        { enabled: false, windowMinutes: 60 },
+      ],
+    );
+  });
+
+  it("rejects an e-mail address that is not one", () => {
+    expect(rejects({ alarms: { email: ["secops"] } })).toEqual([
+      {
+        path: "environments.dev.alarms.email[0]",
+        message: 'must be an e-mail address like secops@example.com, got "secops"',
+      },
+    ]);
+  });
+
+  it("rejects an e-mail address listed twice, whatever its case", () => {
+    expect(rejects({ alarms: { email: ["secops@example.com", "SecOps@example.com"] } })).toEqual([
+      {
+        path: "environments.dev.alarms.email[1]",
+        message: 'must be distinct: "SecOps@example.com" is already listed at index 0',
+      },
+    ]);
+  });
+
+  it("rejects e-mail addresses when the alarms are turned off", () => {
+    expect(rejects({ alarms: { enabled: false, email: ["secops@example.com"] } })).toEqual([
+      {
+        path: "environments.dev.alarms.email",
+        message:
+          "must be empty when alarms.enabled is false: with no alarms there is nothing to notify (remove the addresses or enable the alarms)",
+      },
+    ]);
+  });
+
+  it("rejects a negative message threshold", () => {
+    expect(rejects({ alarms: { deadLetterQueueMessages: { threshold: -1 } } })).toEqual([
+      {
+        path: "environments.dev.alarms.deadLetterQueueMessages.threshold",
+        message: "must be a whole number of messages from 0 to 100000 (the alarm fires above it), got -1",
+      },
+    ]);
+  });
+
+  it("rejects a fractional error threshold", () => {
+    expect(rejects({ alarms: { processorErrors: { threshold: 0.5 } } })).toEqual([
+      {
+        path: "environments.dev.alarms.processorErrors.threshold",
+        message:
+          "must be a whole number of errors per 5 minutes from 0 to 100000 (the alarm fires above it), got 0.5",
+      },
+    ]);
+  });
+
+  it("rejects a message age threshold under the 5-minute SQS metric period", () => {
+    expect(rejects({ alarms: { notificationQueueAge: { thresholdSeconds: 60 } } })).toEqual([
+      {
+        path: "environments.dev.alarms.notificationQueueAge.thresholdSeconds",
+        message:
+          "must be a whole number of seconds from 300 to 86400 (SQS publishes queue metrics every 5 minutes), got 60",
+      },
+    ]);
+  });
+
+  it("rejects a no-invocations window longer than one day", () => {
+    expect(rejects({ alarms: { noInvocations: { windowMinutes: 1441 } } })).toEqual([
+      {
+        path: "environments.dev.alarms.noInvocations.windowMinutes",
+        message:
+          "must be a whole number of minutes from 5 to 1440 (one day: the alarm evaluates one period of this length), got 1441",
+      },
+    ]);
+  });
+
+  it("rejects a threshold given as a bare number instead of an object", () => {
+    expect(rejects({ alarms: { processorThrottles: 3 } })).toEqual([
+      {
+        path: "environments.dev.alarms.processorThrottles",
+        message: 'must be an object like {"enabled": true, "threshold": 0}, got 3',
+      },
+    ]);
+  });
+
+  it("rejects an unknown alarm", () => {
+    expect(rejects({ alarms: { lambdaDuration: { threshold: 1 } } })).toEqual([
+      {
+        path: "environments.dev.alarms.lambdaDuration",
+        message: "is not a known field (check the spelling against docs/configuration.md)",
+      },
+    ]);
+  });
+});
