@@ -13,6 +13,13 @@ import { z } from "zod";
 import { type AlarmsConfig, alarmsSchema } from "./alarms-config";
 import { type EncryptionConfig, encryptionSchema, keyRegionProblem } from "./encryption-config";
 import { defaultBucketName, stackName } from "./naming";
+import {
+  type WafConfig,
+  redactHeadersSchema,
+  resolveWafConfig,
+  wafEnvironmentProblems,
+  wafSchema,
+} from "./waf-config";
 
 /** Environment variable that names the configuration file. */
 export const CONFIG_PATH_VARIABLE = "WAF_PIPELINE_CONFIG";
@@ -79,6 +86,8 @@ export interface ProcessorConfig {
   readonly gzipLevel: number;
   /** Retention of the function's own log group, in days (a CloudWatch Logs value). @default 30 */
   readonly logRetentionDays: number;
+  /** Header names (lowercase) whose values the processor replaces with `XXX` (env `REDACT_HEADERS`). @default undefined (off) */
+  readonly redactHeaders?: readonly string[];
 }
 
 /** The Cortex XDR / XSIAM tenant that reads the logs. */
@@ -121,6 +130,8 @@ export interface EnvironmentConfig {
   readonly tags: Readonly<Record<string, string>>;
   /** Terraform Cloud workspace; when absent the stack keeps its state in a local file. @default undefined */
   readonly terraformCloud?: TerraformCloudConfig;
+  /** WAF logging configurations, managed log groups, redaction, logging filter (see `src/waf-config.ts`). @default undefined (none) */
+  readonly waf?: WafConfig;
   /** CloudWatch alarms and their e-mail notification (see `src/alarms-config.ts`). @default every alarm on, no e-mail */
   readonly alarms: AlarmsConfig;
   /** Encryption at rest of the bucket, queues and alarm topic (see `src/encryption-config.ts`). @default { type: "sse" } */
@@ -298,6 +309,7 @@ const processorSchema = z.strictObject({
       error: allowed(LOG_RETENTION_RULES),
     })
     .default(30),
+  redactHeaders: redactHeadersSchema.optional(),
 });
 
 const accountId = (text: string) =>
@@ -419,6 +431,7 @@ const environmentSchema = z.strictObject({
   cortex: cortexSchema.prefault({}),
   tags: tagsSchema.default({}),
   terraformCloud: terraformCloudSchema.optional(),
+  waf: wafSchema.optional(),
   alarms: alarmsSchema.prefault({}),
   encryption: encryptionSchema,
 });
@@ -448,6 +461,9 @@ export const pipelineConfigSchema = z
                 ctx.addIssue({ code: "custom", path: [env, "encryption", "keyArn"], message: problem });
               }
             }
+            for (const issue of wafEnvironmentProblems(config)) {
+              ctx.addIssue({ code: "custom", path: [env, ...issue.path], message: issue.message });
+            }
             const usable =
               ACCOUNT_ID_PATTERN.test(String(config.accountId)) && REGION_PATTERN.test(String(config.region));
             if (config.bucketName !== undefined || !usable) continue;
@@ -476,6 +492,7 @@ export const pipelineConfigSchema = z
             config.terraformCloud === undefined
               ? undefined
               : { ...config.terraformCloud, workspace: config.terraformCloud.workspace ?? stackName(env) },
+          waf: config.waf === undefined ? undefined : resolveWafConfig(config.waf, config.wafLogGroupNames),
         } satisfies EnvironmentConfig,
       ]),
     ),

@@ -34,6 +34,8 @@ export function resourceNames(env: string) {
     cortexReaderRole: `${base}-cortex-reader`,
     /** Subscription filter on each WAF log group that forwards log events to the processor. */
     subscriptionFilter: `${base}-processor`,
+    /** CloudWatch Logs resource policy letting log delivery write to the WAF log groups the stack creates. */
+    wafLogDeliveryPolicy: `${base}-waf-log-delivery`,
     /** SNS topic that the CloudWatch alarms notify (e-mail subscriptions). */
     alarmTopic: `${base}-alarms`,
     /** Alias of the customer-managed KMS key the stack creates (`encryption: "kms"`). */
