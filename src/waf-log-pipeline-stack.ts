@@ -8,6 +8,7 @@ import { LogArchiveBucket } from "./constructs/log-archive-bucket";
 import { NotificationQueues } from "./constructs/notification-queues";
 import { WafLogProcessor } from "./constructs/waf-log-processor";
 import { WafLogSubscription } from "./constructs/waf-log-subscription";
+import { WafLogging } from "./constructs/waf-logging";
 import { PropsError } from "./constructs/props-error";
 import { NOTIFICATION_QUEUE_RETENTION_DAYS } from "./config";
 import { PROJECT, resourceNames, stackName } from "./naming";
@@ -71,6 +72,8 @@ export class WafLogPipelineStack extends TerraformStack {
   public readonly processor: WafLogProcessor;
   /** One per WAF log group, in the order of `wafLogGroupNames`. */
   public readonly subscriptions: readonly WafLogSubscription[];
+  /** Managed WAF log groups, log delivery resource policy and web ACL logging configurations (`waf`), when configured. */
+  public readonly wafLogging: WafLogging | undefined;
   public readonly cortexReaderRole: CortexReaderRole;
 
   constructor(scope: Construct, props: WafLogPipelineStackProps) {
@@ -140,7 +143,23 @@ export class WafLogPipelineStack extends TerraformStack {
       architecture: config.processor.architecture,
       runtime: config.processor.runtime,
       logRetentionDays: config.processor.logRetentionDays,
+      redactHeaders: config.processor.redactHeaders,
     });
+
+    const { waf } = config;
+    this.wafLogging =
+      waf === undefined || (waf.webAclArns.length === 0 && !waf.manageLogGroup)
+        ? undefined
+        : new WafLogging(this, "WafLogging", {
+            region: config.region,
+            accountId: config.accountId,
+            managedLogGroupNames: waf.manageLogGroup ? config.wafLogGroupNames : [],
+            retentionDays: waf.retentionDays,
+            logDeliveryPolicyName: names.wafLogDeliveryPolicy,
+            webAcls: waf.webAclArns,
+            redactedFields: waf.redactedFields,
+            loggingFilter: waf.loggingFilter,
+          });
 
     this.subscriptions = config.wafLogGroupNames.map(
       (logGroupName) =>
@@ -151,6 +170,9 @@ export class WafLogPipelineStack extends TerraformStack {
           functionName: this.processor.function.functionName,
           functionArn: this.processor.function.arn,
           filterName: names.subscriptionFilter,
+          logGroup: this.wafLogging?.logGroups.get(logGroupName),
+          functionLogGroupName: names.processorLogGroup,
+          otherSubscriptionFilters: waf?.otherSubscriptionFilters[logGroupName],
         }),
     );
 

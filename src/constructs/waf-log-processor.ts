@@ -12,6 +12,7 @@ import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { LOG_RETENTION_DAYS } from "../config";
 import { denyInsecureTransport, policyDocument } from "../iam-policy";
+import { HEADER_NAME_PATTERN } from "../waf-config";
 import { checkKeyPrefix, checkWholeNumber, throwIfInvalid } from "./props-error";
 
 /** Namespace of the processor's CloudWatch metrics (Powertools `POWERTOOLS_METRICS_NAMESPACE`). */
@@ -43,6 +44,11 @@ export interface WafLogProcessorProps {
   readonly environmentName: string;
   /** gzip level of the objects, 1–9 (env `GZIP_LEVEL`). @default 6 */
   readonly gzipLevel?: number;
+  /**
+   * HTTP header names whose values the function replaces with `XXX` in each WAF record (env
+   * `REDACT_HEADERS`, comma-joined, lowercased; see docs/processor.md). @default [] (off: no variable)
+   */
+  readonly redactHeaders?: readonly string[];
   /** Memory in MB (128–10240). @default 512 */
   readonly memoryMb?: number;
   /** Timeout in seconds (1–900). @default 300 */
@@ -113,6 +119,13 @@ export class WafLogProcessor extends Construct {
     }
     checkKeyPrefix(problems, "keyPrefix", props.keyPrefix);
     checkWholeNumber(problems, "gzipLevel", gzipLevel, 1, 9);
+    (props.redactHeaders ?? []).forEach((name, index) => {
+      if (!HEADER_NAME_PATTERN.test(name)) {
+        problems.push(
+          `props.redactHeaders[${index}]: must be an HTTP header name (1–64 letters, digits and !#$%&'*+-.^_\`|~), got ${JSON.stringify(name)}`,
+        );
+      }
+    });
     checkWholeNumber(problems, "memoryMb", memoryMb, 128, 10_240, "MB");
     checkWholeNumber(problems, "timeoutSeconds", timeoutSeconds, 1, 900, "seconds");
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
@@ -205,6 +218,9 @@ export class WafLogProcessor extends Construct {
           ENVIRONMENT_NAME: props.environmentName,
           POWERTOOLS_SERVICE_NAME: PROCESSOR_SERVICE_NAME,
           POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+          ...(props.redactHeaders === undefined || props.redactHeaders.length === 0
+            ? {}
+            : { REDACT_HEADERS: props.redactHeaders.map((name) => name.toLowerCase()).join(",") }),
         },
       },
       // The log group first (else Lambda creates it without retention), and the role's permissions

@@ -1,3 +1,4 @@
+import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchLogSubscriptionFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-subscription-filter";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Construct } from "constructs";
@@ -19,6 +20,21 @@ export interface WafLogSubscriptionProps {
   readonly filterName: string;
   /** CloudWatch Logs filter pattern; the empty pattern forwards every log event. @default "" */
   readonly filterPattern?: string;
+  /**
+   * The log group resource, when the same stack creates it (named `logGroupName`): the subscription
+   * filter then refers to it, so Terraform creates the log group first. @default undefined (it exists)
+   */
+  readonly logGroup?: CloudwatchLogGroup;
+  /**
+   * The invoked function's own log group (`/aws/lambda/<function>`): subscribing it would feed the
+   * function its own log lines in an endless loop, so it is rejected. @default undefined (not checked)
+   */
+  readonly functionLogGroupName?: string;
+  /**
+   * Subscription filters other than this one on the log group (0 or 1: CloudWatch Logs allows two per
+   * log group). @default 0
+   */
+  readonly otherSubscriptionFilters?: number;
 }
 
 /**
@@ -44,6 +60,22 @@ export class WafLogSubscription extends Construct {
         `props.accountId: must be a 12-digit AWS account id, got ${JSON.stringify(props.accountId)}`,
       );
     }
+    if (props.functionLogGroupName !== undefined && props.logGroupName === props.functionLogGroupName) {
+      problems.push(
+        `props.logGroupName: must not be the function's own log group ${JSON.stringify(props.functionLogGroupName)}: the function would process its own log lines in an endless loop`,
+      );
+    }
+    if (props.logGroup !== undefined && props.logGroup.nameInput !== props.logGroupName) {
+      problems.push(
+        `props.logGroup: must be the log group named by props.logGroupName (${JSON.stringify(props.logGroupName)}), got ${JSON.stringify(props.logGroup.nameInput)}`,
+      );
+    }
+    const others = props.otherSubscriptionFilters ?? 0;
+    if (!Number.isInteger(others) || others < 0 || others > 1) {
+      problems.push(
+        `props.otherSubscriptionFilters: must be 0 or 1: CloudWatch Logs allows at most 2 subscription filters per log group and this construct adds one, got ${others}`,
+      );
+    }
     if (!/^[^:*]{1,512}$/.test(props.filterName)) {
       problems.push(
         `props.filterName: must be 1–512 characters without ":" or "*", got ${JSON.stringify(props.filterName)}`,
@@ -61,7 +93,7 @@ export class WafLogSubscription extends Construct {
 
     this.subscriptionFilter = new CloudwatchLogSubscriptionFilter(this, "SubscriptionFilter", {
       name: props.filterName,
-      logGroupName: props.logGroupName,
+      logGroupName: props.logGroup?.name ?? props.logGroupName,
       filterPattern: props.filterPattern ?? "",
       destinationArn: props.functionArn,
       dependsOn: [this.permission],
