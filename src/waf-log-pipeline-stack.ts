@@ -1,17 +1,20 @@
 import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import { TerraformOutput, TerraformStack, TerraformVariable, dependable } from "cdktf";
 import { Construct } from "constructs";
 import { ENVIRONMENT_NAME_PATTERN, type EnvironmentConfig } from "./config";
 import { CortexReaderRole } from "./constructs/cortex-reader-role";
 import { LogArchiveBucket } from "./constructs/log-archive-bucket";
 import { NotificationQueues } from "./constructs/notification-queues";
+import { PipelineAlarms } from "./constructs/pipeline-alarms";
+import { PipelineKey } from "./constructs/pipeline-key";
+import { PipelineKeyPolicy } from "./constructs/pipeline-key-policy";
 import { WafLogProcessor } from "./constructs/waf-log-processor";
 import { WafLogSubscription } from "./constructs/waf-log-subscription";
 import { WafLogging } from "./constructs/waf-logging";
 import { PropsError } from "./constructs/props-error";
 import { NOTIFICATION_QUEUE_RETENTION_DAYS } from "./config";
-import { PROJECT, resourceNames, stackName } from "./naming";
+import { PROJECT, alarmNames, resourceNames, stackName } from "./naming";
 import { applySecurityRules } from "./rules";
 import { requiredTerraformVersion } from "./terraform-version";
 
@@ -75,6 +78,14 @@ export class WafLogPipelineStack extends TerraformStack {
   /** Managed WAF log groups, log delivery resource policy and web ACL logging configurations (`waf`), when configured. */
   public readonly wafLogging: WafLogging | undefined;
   public readonly cortexReaderRole: CortexReaderRole;
+  /** The customer-managed key the stack creates for `encryption: "kms"` without a `keyArn`. */
+  public readonly pipelineKey: PipelineKey | undefined;
+  /** The key policy of {@link pipelineKey}. */
+  public readonly pipelineKeyPolicy: PipelineKeyPolicy | undefined;
+  /** ARN of the customer-managed key (created or configured) that encrypts the data; undefined for SSE. */
+  public readonly kmsKeyArn: string | undefined;
+  /** The CloudWatch alarms and their SNS topic (`alarms`). */
+  public readonly alarms: PipelineAlarms;
 
   constructor(scope: Construct, props: WafLogPipelineStackProps) {
     if (!ENVIRONMENT_NAME_PATTERN.test(props.envName)) {
@@ -106,7 +117,19 @@ export class WafLogPipelineStack extends TerraformStack {
       validation: EXTERNAL_ID_VALIDATIONS.map((validation) => ({ ...validation })),
     });
 
+    const { encryption } = config;
+    this.pipelineKey =
+      encryption.type === "kms" && encryption.keyArn === undefined
+        ? new PipelineKey(this, "PipelineKey", {
+            aliasName: names.keyAlias,
+            description: `Encrypts the WAF log objects, queues and alarm topic of ${stackName(props.envName)}`,
+          })
+        : undefined;
+    this.kmsKeyArn = encryption.type === "kms" ? (encryption.keyArn ?? this.pipelineKey?.key.arn) : undefined;
+    const { kmsKeyArn } = this;
+
     this.logArchiveBucket = new LogArchiveBucket(this, "LogArchiveBucket", {
+      kmsKeyArn,
       bucketName: config.bucketName,
       keyPrefix: config.s3Prefix,
       lifecycle: config.lifecycle,
@@ -114,6 +137,7 @@ export class WafLogPipelineStack extends TerraformStack {
     const { bucket } = this.logArchiveBucket;
 
     this.notificationQueues = new NotificationQueues(this, "NotificationQueues", {
+      kmsKeyArn,
       queueName: names.notificationQueue,
       deadLetterQueueName: names.deadLetterQueue,
       bucketName: bucket.id,
@@ -128,6 +152,7 @@ export class WafLogPipelineStack extends TerraformStack {
     });
 
     this.processor = new WafLogProcessor(this, "Processor", {
+      kmsKeyArn,
       functionName: names.processorFunction,
       roleName: names.processorRole,
       logGroupName: names.processorLogGroup,
@@ -184,7 +209,53 @@ export class WafLogPipelineStack extends TerraformStack {
       bucketArn: bucket.arn,
       keyPrefix: config.s3Prefix,
       queueArn: this.notificationQueues.queue.arn,
+      kmsKeyArn,
     });
+
+    const alarmsWithTopic = config.alarms.enabled && config.alarms.email.length > 0;
+    if (this.pipelineKey !== undefined) {
+      this.pipelineKeyPolicy = new PipelineKeyPolicy(this, "PipelineKeyPolicy", {
+        keyId: this.pipelineKey.key.keyId,
+        accountId: config.accountId,
+        region: config.region,
+        processorRoleArn: this.processor.role.arn,
+        cortexReaderRoleArn: this.cortexReaderRole.role.arn,
+        allowCloudWatchAlarms: alarmsWithTopic,
+      });
+      // S3 sends a test event to the (encrypted) queue when the notification is configured.
+      const notification = this.notificationQueues.bucketNotification;
+      notification.dependsOn = [...(notification.dependsOn ?? []), dependable(this.pipelineKeyPolicy.policy)];
+    }
+
+    this.alarms = new PipelineAlarms(this, "Alarms", {
+      config: config.alarms,
+      envName: props.envName,
+      alarmNames: alarmNames(props.envName),
+      topicName: names.alarmTopic,
+      accountId: config.accountId,
+      region: config.region,
+      functionName: names.processorFunction,
+      processorLogGroupName: names.processorLogGroup,
+      failureQueueName: names.failureQueue,
+      notificationQueueName: names.notificationQueue,
+      deadLetterQueueName: names.deadLetterQueue,
+      maxReceiveCount: config.queue.maxReceiveCount,
+      subscriptionFilterName: names.subscriptionFilter,
+      kmsKeyArn,
+    });
+    if (kmsKeyArn !== undefined) {
+      new TerraformOutput(this, "kms_key_arn", {
+        value: kmsKeyArn,
+        description:
+          "Customer-managed KMS key of the bucket, queues and alarm topic (Cortex needs kms:Decrypt on it)",
+      });
+    }
+    if (this.alarms.topic !== undefined) {
+      new TerraformOutput(this, "alarm_topic_arn", {
+        value: this.alarms.topic.arn,
+        description: "SNS topic of the alarms; each e-mail address must confirm its subscription",
+      });
+    }
 
     this.addOutputs();
     // Every rule of src/rules checks this stack at synth; a violation fails the synth.

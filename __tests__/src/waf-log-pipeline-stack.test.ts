@@ -138,6 +138,12 @@ describe("WafLogPipelineStack", () => {
     expect(addresses.sort()).toEqual([
       "aws_cloudwatch_log_group.Processor_LogGroup_B3034378",
       "aws_cloudwatch_log_subscription_filter.aws-waf-logs-example_SubscriptionFilter_B49F157E",
+      "aws_cloudwatch_metric_alarm.Alarms_DeadLetterQueueMessages_109F38FF",
+      "aws_cloudwatch_metric_alarm.Alarms_FailureQueueMessages_6A815D7A",
+      "aws_cloudwatch_metric_alarm.Alarms_NoInvocations_9E6CF1DC",
+      "aws_cloudwatch_metric_alarm.Alarms_NotificationQueueAge_36D05FBE",
+      "aws_cloudwatch_metric_alarm.Alarms_ProcessorErrors_91027FFF",
+      "aws_cloudwatch_metric_alarm.Alarms_ProcessorThrottles_492AF7A5",
       "aws_iam_role.CortexReaderRole_BD67E7B4",
       "aws_iam_role.Processor_Role_59F44976",
       "aws_iam_role_policy.CortexReaderRole_Policy_318BCD95",

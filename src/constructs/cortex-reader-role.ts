@@ -27,13 +27,15 @@ export interface CortexReaderRoleProps {
   readonly keyPrefix: string;
   /** ARN of the notification queue Cortex reads. */
   readonly queueArn: string;
+  /** ARN of the customer-managed KMS key of the objects and queue; adds `kms:Decrypt` on it. @default undefined */
+  readonly kmsKeyArn?: string;
 }
 
 /**
  * The IAM role Cortex XDR / XSIAM assumes to read the logs: trusted only by the Cortex account's root
  * with `StringEquals sts:ExternalId`, and allowed only `s3:GetObject` under the key prefix and the four
- * queue actions on the notification queue. Nothing else (no KMS: the bucket and queues use
- * S3- and SQS-managed keys).
+ * queue actions on the notification queue, plus `kms:Decrypt` on the customer-managed key when
+ * `kmsKeyArn` is set (otherwise the bucket and queue use S3- and SQS-managed keys and no KMS grant is needed).
  */
 export class CortexReaderRole extends Construct {
   public readonly role: IamRole;
@@ -86,6 +88,16 @@ export class CortexReaderRole extends Construct {
           Action: [...CORTEX_QUEUE_ACTIONS],
           Resource: props.queueArn,
         },
+        ...(props.kmsKeyArn === undefined
+          ? []
+          : [
+              {
+                Sid: "DecryptLogObjectsAndNotifications",
+                Effect: "Allow" as const,
+                Action: "kms:Decrypt",
+                Resource: props.kmsKeyArn,
+              },
+            ]),
       ]),
     });
   }

@@ -29,6 +29,8 @@ export interface LogArchiveBucketProps {
   readonly transitionDefaultMinimumObjectSize?: TransitionMinimumObjectSize;
   /** Days after which incomplete multipart uploads under the prefix are aborted (1–365). @default 7 */
   readonly abortIncompleteMultipartUploadDays?: number;
+  /** ARN of a customer-managed KMS key for SSE-KMS (with an S3 Bucket Key); SSE-S3 when undefined. @default undefined */
+  readonly kmsKeyArn?: string;
 }
 
 /** Id of the lifecycle rule for the log objects (part of the bucket's lifecycle configuration). */
@@ -87,7 +89,18 @@ export class LogArchiveBucket extends Construct {
 
     this.encryption = new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
       bucket: this.bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+      rule: [
+        props.kmsKeyArn === undefined
+          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
+          : {
+              applyServerSideEncryptionByDefault: {
+                sseAlgorithm: "aws:kms",
+                kmsMasterKeyId: props.kmsKeyArn,
+              },
+              // One data key per bucket and period instead of one KMS request per object.
+              bucketKeyEnabled: true,
+            },
+      ],
     });
 
     this.policy = new S3BucketPolicy(this, "Policy", {

@@ -5,6 +5,7 @@ import { SqsQueueRedriveAllowPolicy } from "@cdktf/provider-aws/lib/sqs-queue-re
 import { SqsQueueRedrivePolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-policy";
 import { Construct } from "constructs";
 import { denyInsecureTransport, policyDocument } from "../iam-policy";
+import { queueEncryption } from "./pipeline-key";
 import { checkKeyPrefix, checkWholeNumber, throwIfInvalid } from "./props-error";
 
 const SECONDS_PER_DAY = 86_400;
@@ -32,6 +33,8 @@ export interface NotificationQueuesProps {
   readonly maxReceiveCount?: number;
   /** Days the dead-letter queue keeps a message (must exceed `retentionDays`, ≤ 14). @default 14 */
   readonly deadLetterRetentionDays?: number;
+  /** ARN of a customer-managed KMS key for both queues (its policy must let S3 use it); SSE-SQS when undefined. @default undefined */
+  readonly kmsKeyArn?: string;
 }
 
 /**
@@ -83,14 +86,14 @@ export class NotificationQueues extends Construct {
     this.deadLetterQueue = new SqsQueue(this, "DeadLetterQueue", {
       name: props.deadLetterQueueName,
       messageRetentionSeconds: deadLetterRetentionDays * SECONDS_PER_DAY,
-      sqsManagedSseEnabled: true,
+      ...queueEncryption(props.kmsKeyArn),
     });
 
     this.queue = new SqsQueue(this, "Queue", {
       name: props.queueName,
       visibilityTimeoutSeconds,
       messageRetentionSeconds: retentionDays * SECONDS_PER_DAY,
-      sqsManagedSseEnabled: true,
+      ...queueEncryption(props.kmsKeyArn),
     });
 
     // Separate resources: inline policies on both queues would reference each other (a cycle).

@@ -12,6 +12,8 @@ import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { LOG_RETENTION_DAYS } from "../config";
 import { denyInsecureTransport, policyDocument } from "../iam-policy";
+import { queueEncryption } from "./pipeline-key";
+import { PROCESSOR_KEY_ACTIONS } from "./pipeline-key-policy";
 import { HEADER_NAME_PATTERN } from "../waf-config";
 import { checkKeyPrefix, checkWholeNumber, throwIfInvalid } from "./props-error";
 
@@ -65,6 +67,12 @@ export interface WafLogProcessorProps {
   readonly maximumRetryAttempts?: number;
   /** Seconds an event may wait for (re)processing before it goes to the on-failure destination (60–21600). @default 21600 */
   readonly maximumEventAgeSeconds?: number;
+  /**
+   * ARN of the customer-managed KMS key of the bucket and the failure queue; the role gets
+   * `kms:GenerateDataKey` and `kms:Decrypt` on it (SSE-KMS `PutObject`; Lambda sends on-failure records
+   * with the execution role). SSE-SQS on the failure queue when undefined. @default undefined
+   */
+  readonly kmsKeyArn?: string;
 }
 
 /**
@@ -155,7 +163,7 @@ export class WafLogProcessor extends Construct {
     this.failureQueue = new SqsQueue(this, "FailureQueue", {
       name: props.failureQueueName,
       messageRetentionSeconds: failureRetentionDays * 86_400,
-      sqsManagedSseEnabled: true,
+      ...queueEncryption(props.kmsKeyArn),
     });
 
     this.failureQueuePolicy = new SqsQueuePolicy(this, "FailureQueuePolicy", {
@@ -197,6 +205,16 @@ export class WafLogProcessor extends Construct {
           Action: "sqs:SendMessage",
           Resource: this.failureQueue.arn,
         },
+        ...(props.kmsKeyArn === undefined
+          ? []
+          : [
+              {
+                Sid: "UseLogKey",
+                Effect: "Allow" as const,
+                Action: [...PROCESSOR_KEY_ACTIONS],
+                Resource: props.kmsKeyArn,
+              },
+            ]),
       ]),
     });
 

@@ -1,0 +1,297 @@
+import { Testing } from "cdktf";
+import { beforeAll, describe, expect, it } from "vitest";
+import { PipelineAlarms, type PipelineAlarmsProps } from "../../../src/constructs/pipeline-alarms";
+import { PropsError } from "../../../src/constructs/props-error";
+import { alarmNames } from "../../../src/naming";
+import {
+  blockOf,
+  environmentConfig,
+  policyOf,
+  ref,
+  resourcesOfType,
+  synthesizeStack,
+} from "../../helpers/stack";
+import type { Synthesized } from "../../helpers/stack";
+
+const EMAIL = { alarms: { email: ["secops@example.com", "oncall@example.com"] } };
+
+/** The synthesized block of alarm `key` of a stack. */
+function alarmBlock(synthesized: Synthesized, key: keyof PipelineAlarms["alarms"]): Record<string, unknown> {
+  const alarm = synthesized.stack.alarms.alarms[key];
+  if (alarm === undefined) throw new Error(`alarm ${key} was not created`);
+  return blockOf(synthesized.tf, alarm);
+}
+
+describe("PipelineAlarms", () => {
+  describe("by default (no e-mail)", () => {
+    let synthesized: Synthesized;
+    beforeAll(() => {
+      synthesized = synthesizeStack();
+    });
+
+    it("creates the six alarms, named after the environment", () => {
+      const names = Object.values(resourcesOfType(synthesized.tf, "aws_cloudwatch_metric_alarm")).map(
+        (alarm) => alarm.alarm_name,
+      );
+      expect(names.sort()).toEqual(Object.values(alarmNames("dev")).sort());
+    });
+
+    it.each([
+      [
+        "failureQueueMessages",
+        "AWS/SQS",
+        "ApproximateNumberOfMessagesVisible",
+        { QueueName: "waf-log-pipeline-dev-processor-failures" },
+        "Maximum",
+        300,
+        "GreaterThanThreshold",
+        0,
+        "notBreaching",
+      ],
+      [
+        "deadLetterQueueMessages",
+        "AWS/SQS",
+        "ApproximateNumberOfMessagesVisible",
+        { QueueName: "waf-log-pipeline-dev-notifications-dlq" },
+        "Maximum",
+        300,
+        "GreaterThanThreshold",
+        0,
+        "notBreaching",
+      ],
+      [
+        "processorErrors",
+        "AWS/Lambda",
+        "Errors",
+        { FunctionName: "waf-log-pipeline-dev-processor" },
+        "Sum",
+        300,
+        "GreaterThanThreshold",
+        0,
+        "notBreaching",
+      ],
+      [
+        "processorThrottles",
+        "AWS/Lambda",
+        "Throttles",
+        { FunctionName: "waf-log-pipeline-dev-processor" },
+        "Sum",
+        300,
+        "GreaterThanThreshold",
+        0,
+        "notBreaching",
+      ],
+      [
+        "notificationQueueAge",
+        "AWS/SQS",
+        "ApproximateAgeOfOldestMessage",
+        { QueueName: "waf-log-pipeline-dev-notifications" },
+        "Maximum",
+        300,
+        "GreaterThanThreshold",
+        1800,
+        "notBreaching",
+      ],
+      [
+        "noInvocations",
+        "AWS/Lambda",
+        "Invocations",
+        { FunctionName: "waf-log-pipeline-dev-processor" },
+        "Sum",
+        3600,
+        "LessThanThreshold",
+        1,
+        "breaching",
+      ],
+    ] as const)(
+      "alarms %s on %s %s with the default threshold",
+      (key, namespace, metricName, dimensions, statistic, period, comparison, threshold, missing) => {
+        expect(alarmBlock(synthesized, key)).toMatchObject({
+          namespace,
+          metric_name: metricName,
+          dimensions,
+          statistic,
+          period,
+          evaluation_periods: 1,
+          comparison_operator: comparison,
+          threshold,
+          treat_missing_data: missing,
+        });
+      },
+    );
+
+    it("names the actual queues and function in the dimensions", () => {
+      const { stack } = synthesized;
+      expect([
+        alarmBlock(synthesized, "failureQueueMessages").dimensions,
+        alarmBlock(synthesized, "deadLetterQueueMessages").dimensions,
+        alarmBlock(synthesized, "notificationQueueAge").dimensions,
+        alarmBlock(synthesized, "processorErrors").dimensions,
+      ]).toEqual([
+        { QueueName: blockOf(synthesized.tf, stack.processor.failureQueue).name },
+        { QueueName: blockOf(synthesized.tf, stack.notificationQueues.deadLetterQueue).name },
+        { QueueName: blockOf(synthesized.tf, stack.notificationQueues.queue).name },
+        { FunctionName: blockOf(synthesized.tf, stack.processor.function).function_name },
+      ]);
+    });
+
+    it("creates no SNS topic and no alarm actions", () => {
+      expect(resourcesOfType(synthesized.tf, "aws_sns_topic")).toEqual({});
+      for (const alarm of Object.values(resourcesOfType(synthesized.tf, "aws_cloudwatch_metric_alarm"))) {
+        expect([alarm.alarm_actions, alarm.ok_actions]).toEqual([[], []]);
+      }
+    });
+
+    it("tells the operator to redrive the failure queue with the environment's command", () => {
+      expect(alarmBlock(synthesized, "failureQueueMessages").alarm_description).toBe(
+        'The failure queue waf-log-pipeline-dev-processor-failures holds events the processor gave up on after its retries: those WAF log events are not in S3. Find the cause in the log group /aws/lambda/waf-log-pipeline-dev-processor, fix it, then run "npm run redrive -- --env dev --dry-run" and "npm run redrive -- --env dev" to process them again.',
+      );
+    });
+
+    it("says in the no-invocations description that WAF logs stopped arriving and where to look", () => {
+      expect(alarmBlock(synthesized, "noInvocations").alarm_description).toBe(
+        "The processor waf-log-pipeline-dev-processor was not invoked for 60 minutes: no WAF log events arrived. Check that the web ACL still sends its logs to the WAF log groups of this environment and that each still has the subscription filter waf-log-pipeline-dev-processor. An environment without traffic trips this alarm too: raise alarms.noInvocations.windowMinutes or turn the alarm off there.",
+      );
+    });
+
+    it("keeps every description within CloudWatch's 1024 characters", () => {
+      for (const alarm of Object.values(resourcesOfType(synthesized.tf, "aws_cloudwatch_metric_alarm"))) {
+        expect(String(alarm.alarm_description).length).toBeLessThanOrEqual(1024);
+      }
+    });
+  });
+
+  describe("with e-mail addresses", () => {
+    let synthesized: Synthesized;
+    beforeAll(() => {
+      synthesized = synthesizeStack(EMAIL);
+    });
+
+    it("creates an unencrypted topic named after the environment when encryption is sse", () => {
+      const topic = synthesized.stack.alarms.topic!;
+      expect(blockOf(synthesized.tf, topic)).toEqual({
+        name: "waf-log-pipeline-dev-alarms",
+        display_name: "WAF log pipeline dev alarms",
+      });
+    });
+
+    it("subscribes each address by e-mail", () => {
+      const topicArn = ref(synthesized.stack.alarms.topic!, "arn");
+      expect(synthesized.stack.alarms.subscriptions.map((s) => blockOf(synthesized.tf, s))).toEqual([
+        { topic_arn: topicArn, protocol: "email", endpoint: "secops@example.com" },
+        { topic_arn: topicArn, protocol: "email", endpoint: "oncall@example.com" },
+      ]);
+    });
+
+    it("notifies the topic when an alarm fires and when it recovers", () => {
+      const topicArn = ref(synthesized.stack.alarms.topic!, "arn");
+      const alarms = Object.values(resourcesOfType(synthesized.tf, "aws_cloudwatch_metric_alarm"));
+      expect(alarms).toHaveLength(6);
+      for (const alarm of alarms) {
+        expect([alarm.alarm_actions, alarm.ok_actions]).toEqual([[topicArn], [topicArn]]);
+      }
+    });
+
+    it("lets only this account's alarms of this environment publish to the topic", () => {
+      const { alarms } = synthesized.stack;
+      const block = blockOf(synthesized.tf, alarms.topicPolicy!);
+      expect(block.arn).toBe(ref(alarms.topic!, "arn"));
+      expect(policyOf(block).Statement).toEqual([
+        {
+          Sid: "CloudWatchPublishesAlarms",
+          Effect: "Allow",
+          Principal: { Service: "cloudwatch.amazonaws.com" },
+          Action: "sns:Publish",
+          Resource: ref(alarms.topic!, "arn"),
+          Condition: {
+            StringEquals: { "aws:SourceAccount": "111122223333" },
+            ArnLike: {
+              "aws:SourceArn": "arn:aws:cloudwatch:us-east-1:111122223333:alarm:waf-log-pipeline-dev-*",
+            },
+          },
+        },
+      ]);
+    });
+
+    it("creates the alarms after the topic policy that lets CloudWatch publish", () => {
+      const policy = `aws_sns_topic_policy.${synthesized.stack.getLogicalId(synthesized.stack.alarms.topicPolicy!)}`;
+      for (const alarm of Object.values(resourcesOfType(synthesized.tf, "aws_cloudwatch_metric_alarm"))) {
+        expect(alarm.depends_on).toEqual([policy]);
+      }
+    });
+
+    it("keeps a subscription's address when another one is removed (the address is its id)", () => {
+      const oncall = (stack: Synthesized["stack"]) =>
+        stack.alarms.subscriptions.map((subscription) => stack.getLogicalId(subscription)).at(-1);
+      const remaining = synthesizeStack({ alarms: { email: ["oncall@example.com"] } }).stack;
+      expect(oncall(remaining)).toBe(oncall(synthesized.stack));
+    });
+  });
+
+  it("encrypts the topic with the customer-managed key when encryption is kms", () => {
+    const synthesized = synthesizeStack({ ...EMAIL, encryption: "kms" });
+    expect(blockOf(synthesized.tf, synthesized.stack.alarms.topic!).kms_master_key_id).toBe(
+      ref(synthesized.stack.pipelineKey!.key, "arn"),
+    );
+  });
+
+  it("uses the configured thresholds and window", () => {
+    const synthesized = synthesizeStack({
+      alarms: {
+        failureQueueMessages: { threshold: 10 },
+        notificationQueueAge: { thresholdSeconds: 7200 },
+        noInvocations: { windowMinutes: 180 },
+      },
+    });
+    expect([
+      alarmBlock(synthesized, "failureQueueMessages").threshold,
+      alarmBlock(synthesized, "notificationQueueAge").threshold,
+      alarmBlock(synthesized, "noInvocations").period,
+    ]).toEqual([10, 7200, 10_800]);
+  });
+
+  it("leaves out an alarm that is turned off", () => {
+    const { stack } = synthesizeStack({ alarms: { processorThrottles: { enabled: false } } });
+    expect(Object.keys(stack.alarms.alarms)).toEqual([
+      "failureQueueMessages",
+      "deadLetterQueueMessages",
+      "processorErrors",
+      "notificationQueueAge",
+      "noInvocations",
+    ]);
+  });
+
+  it("creates no alarm and no topic when the alarms are turned off", () => {
+    const { tf } = synthesizeStack({ alarms: { enabled: false } });
+    expect([
+      resourcesOfType(tf, "aws_cloudwatch_metric_alarm"),
+      resourcesOfType(tf, "aws_sns_topic"),
+    ]).toEqual([{}, {}]);
+  });
+
+  it("rejects props that cannot work, all at once", () => {
+    const config = environmentConfig().alarms;
+    const props: PipelineAlarmsProps = {
+      config: { ...config, noInvocations: { enabled: true, windowMinutes: 2 } },
+      envName: "dev",
+      alarmNames: alarmNames("dev"),
+      topicName: "bad topic",
+      accountId: "1234",
+      region: "us-east-1",
+      functionName: "f",
+      processorLogGroupName: "/aws/lambda/f",
+      failureQueueName: "q1",
+      notificationQueueName: "q2",
+      deadLetterQueueName: "q3",
+      maxReceiveCount: 3,
+      subscriptionFilterName: "s",
+    };
+    expect(() => new PipelineAlarms(Testing.app(), "Alarms", props)).toThrow(
+      new PropsError("PipelineAlarms", [
+        'props.accountId: must be a 12-digit AWS account id, got "1234"',
+        'props.topicName: must be 1–256 letters, digits, - and _, got "bad topic"',
+        "props.config.noInvocations.windowMinutes: must be a whole number from 5 to 1440 minutes, got 2",
+      ]),
+    );
+  });
+});

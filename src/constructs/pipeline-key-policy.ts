@@ -1,0 +1,122 @@
+import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
+import { Construct } from "constructs";
+import { partitionOf, policyDocument, type PolicyStatement } from "../iam-policy";
+import { acknowledgeWildcard } from "../rules/wildcard-acknowledgement";
+import { throwIfInvalid } from "./props-error";
+
+/** KMS actions the processor role needs: SSE-KMS `PutObject` and `SendMessage` to an SSE-KMS queue. */
+export const PROCESSOR_KEY_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt"] as const;
+
+/** KMS actions the Cortex reader role needs: `GetObject` of SSE-KMS objects and `ReceiveMessage`. */
+export const CORTEX_KEY_ACTIONS = ["kms:Decrypt"] as const;
+
+/**
+ * KMS actions a service principal needs to put messages on an encrypted queue or topic (S3 event
+ * notifications, CloudWatch alarm actions), as AWS documents them.
+ * Sources: https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html
+ * (AWS KMS key policy), https://repost.aws/knowledge-center/cloudwatch-configure-alarm-sns
+ */
+export const SERVICE_PRODUCER_KEY_ACTIONS = ["kms:GenerateDataKey*", "kms:Decrypt"] as const;
+
+export interface PipelineKeyPolicyProps {
+  /** Id (or ARN) of the key the policy belongs to. */
+  readonly keyId: string;
+  /** The account that owns the key and every resource of the pipeline (12 digits). */
+  readonly accountId: string;
+  /** Region of the key, for the ARN partition. */
+  readonly region: string;
+  /** ARN of the processor's execution role: it encrypts objects and sends to the failure queue. */
+  readonly processorRoleArn: string;
+  /** ARN of the role Cortex assumes: it decrypts objects and notification messages. */
+  readonly cortexReaderRoleArn: string;
+  /** Whether CloudWatch alarms publish to a topic encrypted with the key. @default false */
+  readonly allowCloudWatchAlarms?: boolean;
+}
+
+/**
+ * The key policy of the pipeline's customer-managed key
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html). It lets:
+ * - the account (its root) administer the key and, through IAM policies, delegate its use: the
+ *   default key policy statement, without which the key becomes unmanageable;
+ * - `s3.amazonaws.com`, for requests from this account only (`aws:SourceAccount`), generate data keys
+ *   and decrypt: S3 encrypts each event notification it sends to the encrypted queue;
+ * - the processor role `kms:GenerateDataKey` and `kms:Decrypt` (SSE-KMS objects, the encrypted failure
+ *   queue: Lambda sends on-failure records with the function's execution role);
+ * - the Cortex reader role `kms:Decrypt` (objects and notification messages);
+ * - with `allowCloudWatchAlarms`, `cloudwatch.amazonaws.com` for this account the same as S3, to publish
+ *   alarm notifications to the encrypted topic.
+ * `Resource: "*"` in a key policy means this key. The roles' own IAM policies carry matching statements.
+ */
+export class PipelineKeyPolicy extends Construct {
+  public readonly policy: KmsKeyPolicy;
+
+  constructor(scope: Construct, id: string, props: PipelineKeyPolicyProps) {
+    super(scope, id);
+    const problems: string[] = [];
+    if (!/^\d{12}$/.test(props.accountId)) {
+      problems.push(
+        `props.accountId: must be a 12-digit AWS account id, got ${JSON.stringify(props.accountId)}`,
+      );
+    }
+    throwIfInvalid("PipelineKeyPolicy", problems);
+
+    const thisAccount = { StringEquals: { "aws:SourceAccount": props.accountId } };
+    const statements: PolicyStatement[] = [
+      {
+        Sid: "AccountAdministersKey",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${partitionOf(props.region)}:iam::${props.accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      {
+        Sid: "S3EncryptsEventNotifications",
+        Effect: "Allow",
+        Principal: { Service: "s3.amazonaws.com" },
+        Action: [...SERVICE_PRODUCER_KEY_ACTIONS],
+        Resource: "*",
+        Condition: thisAccount,
+      },
+      {
+        Sid: "ProcessorWritesObjectsAndFailures",
+        Effect: "Allow",
+        Principal: { AWS: props.processorRoleArn },
+        Action: [...PROCESSOR_KEY_ACTIONS],
+        Resource: "*",
+      },
+      {
+        Sid: "CortexReaderDecrypts",
+        Effect: "Allow",
+        Principal: { AWS: props.cortexReaderRoleArn },
+        Action: [...CORTEX_KEY_ACTIONS],
+        Resource: "*",
+      },
+    ];
+    if (props.allowCloudWatchAlarms === true) {
+      statements.push({
+        Sid: "CloudWatchPublishesAlarms",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: [...SERVICE_PRODUCER_KEY_ACTIONS],
+        Resource: "*",
+        Condition: thisAccount,
+      });
+    }
+
+    this.policy = new KmsKeyPolicy(this, "Policy", {
+      keyId: props.keyId,
+      policy: policyDocument(statements),
+    });
+
+    acknowledgeWildcard(
+      this,
+      "kms:*",
+      "The account root administers its own key: the default key policy statement, without which nobody can manage the key and IAM policies cannot grant its use",
+    );
+    acknowledgeWildcard(
+      this,
+      "kms:GenerateDataKey*",
+      "S3 (event notifications to the encrypted queue) and CloudWatch (alarms to the encrypted topic) call GenerateDataKey and its variants; AWS documents this action pattern for them, limited to this account by aws:SourceAccount",
+    );
+  }
+}
