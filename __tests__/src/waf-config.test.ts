@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config";
 import { parseWebAclArn } from "../../src/waf-config";
 import { configInput, configIssues, parsedEnvironment } from "../helpers/config";
 import { allWafOptions, webAclArn, WEB_ACL_ID } from "../helpers/waf";
@@ -445,6 +446,40 @@ describe("processor.redactHeaders", () => {
         path: "environments.dev.processor.redactHeaders[1]",
         message: 'must be distinct: header (case-insensitive) "cookie" is already listed at index 0',
       },
+    ]);
+  });
+});
+
+describe("the committed configuration's WAF options", () => {
+  const config = loadConfig("waf-pipeline.config.json");
+
+  it("keeps dev out of the box: no waf section and no processor-side redaction", () => {
+    expect(config.environments.dev?.waf).toBeUndefined();
+    expect(config.environments.dev?.processor.redactHeaders).toBeUndefined();
+  });
+
+  it("shows the WAF options in prod", () => {
+    expect(config.environments.prod?.waf).toEqual({
+      webAclArns: [
+        {
+          arn: "arn:aws:wafv2:eu-west-1:444455556666:regional/webacl/shop-alb/0f2d6a8e-3c1b-4e7a-9d5f-2b8c4a6e1f30",
+          logGroupName: "aws-waf-logs-shop-alb",
+        },
+      ],
+      manageLogGroup: true,
+      retentionDays: 7,
+      redactedFields: [
+        { type: "singleHeader", name: "authorization" },
+        { type: "singleHeader", name: "cookie" },
+        { type: "singleHeader", name: "x-api-key" },
+        { type: "queryString" },
+      ],
+      otherSubscriptionFilters: { "aws-waf-logs-shop-cloudfront": 1 },
+    });
+    expect(config.environments.prod?.processor.redactHeaders).toEqual([
+      "authorization",
+      "cookie",
+      "x-api-key",
     ]);
   });
 });
