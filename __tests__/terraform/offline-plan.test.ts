@@ -9,7 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_CONFIG_PATH, loadConfig } from "../../src/config.js";
+import { DEFAULT_CONFIG_PATH, loadConfig, type EnvironmentConfig } from "../../src/config.js";
 import { stackName } from "../../src/naming.js";
 import {
   offlinePlan,
@@ -34,11 +34,12 @@ const config = loadConfig(join(PROJECT_ROOT, DEFAULT_CONFIG_PATH));
 const environments = Object.keys(config.environments).sort();
 
 /**
- * The resources issue 3 lists for one environment, by Terraform type, with their counts.
- * `logGroups` is the number of WAF log groups the environment subscribes.
+ * The resources one environment plans, by Terraform type, with their counts: what issue 3 lists,
+ * plus what the environment's configuration turns on (issue 5's alarms and key, issue 6's WAF side).
  */
-function expectedResources(logGroups: number): Record<string, number> {
-  return {
+function expectedResources(env: EnvironmentConfig): Record<string, number> {
+  const logGroups = env.wafLogGroupNames.length;
+  const counts: Record<string, number> = {
     // Bucket: the bucket, public access block, BucketOwnerEnforced, SSE-S3, TLS-only policy, lifecycle.
     aws_s3_bucket: 1,
     aws_s3_bucket_public_access_block: 1,
@@ -65,6 +66,40 @@ function expectedResources(logGroups: number): Record<string, number> {
     aws_lambda_permission: logGroups,
     aws_cloudwatch_log_subscription_filter: logGroups,
   };
+  const add = (type: string, n: number) => {
+    if (n > 0) counts[type] = (counts[type] ?? 0) + n;
+  };
+  // Issue 5: one alarm per enabled alarm; an SNS topic with its policy and a subscription per address.
+  const { alarms } = env;
+  if (alarms.enabled) {
+    const each = [
+      alarms.failureQueueMessages,
+      alarms.deadLetterQueueMessages,
+      alarms.processorErrors,
+      alarms.processorThrottles,
+      alarms.notificationQueueAge,
+      alarms.noInvocations,
+    ];
+    add("aws_cloudwatch_metric_alarm", each.filter((alarm) => alarm.enabled).length);
+    if (alarms.email.length > 0) {
+      add("aws_sns_topic", 1);
+      add("aws_sns_topic_policy", 1);
+      add("aws_sns_topic_subscription", alarms.email.length);
+    }
+  }
+  // Issue 5: a key the stack creates, with its alias and key policy.
+  if (env.encryption.type === "kms" && env.encryption.keyArn === undefined) {
+    add("aws_kms_key", 1);
+    add("aws_kms_alias", 1);
+    add("aws_kms_key_policy", 1);
+  }
+  // Issue 6: managed WAF log groups and their log delivery policy; a logging configuration per web ACL.
+  if (env.waf?.manageLogGroup) {
+    add("aws_cloudwatch_log_group", logGroups);
+    add("aws_cloudwatch_log_resource_policy", 1);
+  }
+  add("aws_wafv2_web_acl_logging_configuration", env.waf?.webAclArns.length ?? 0);
+  return counts;
 }
 
 function total(counts: Record<string, number>): number {
@@ -117,9 +152,8 @@ describe("offline terraform check", () => {
       });
     });
 
-    it.skipIf(skip)("plans the resource types and counts issue 3 lists", () => {
-      const logGroups = config.environments[env]!.wafLogGroupNames.length;
-      expect(plannedCounts(env)).toEqual(expectedResources(logGroups));
+    it.skipIf(skip)("plans the resource types and counts its configuration calls for", () => {
+      expect(plannedCounts(env)).toEqual(expectedResources(config.environments[env]!));
     });
 
     it.skipIf(skip)("plans only creations against empty state", () => {
@@ -130,9 +164,8 @@ describe("offline terraform check", () => {
     });
 
     it.skipIf(skip)("prints Terraform's plan with the expected number of additions", () => {
-      const logGroups = config.environments[env]!.wafLogGroupNames.length;
       expect(plan(env).planText).toContain(
-        `Plan: ${total(expectedResources(logGroups))} to add, 0 to change, 0 to destroy.`,
+        `Plan: ${total(expectedResources(config.environments[env]!))} to add, 0 to change, 0 to destroy.`,
       );
     });
 
@@ -162,19 +195,17 @@ describe("offline terraform check", () => {
 
 describe("plan summary of the offline creation plan", () => {
   it.skipIf(skip).each(environments)("counts every planned resource as a creation (%s)", (env) => {
-    const logGroups = config.environments[env]!.wafLogGroupNames.length;
     const markdown = summarizePlan(parsePlanJson(JSON.stringify(plan(env).planJson), env));
     expect(markdown).toContain(
-      `**Plan:** ${total(expectedResources(logGroups))} to create, 0 to update, 0 to replace, 0 to delete.\n`,
+      `**Plan:** ${total(expectedResources(config.environments[env]!))} to create, 0 to update, 0 to replace, 0 to delete.\n`,
     );
     expect(markdown).not.toContain("[!CAUTION]");
   });
 
   it.skipIf(skip).each(environments)("has one table row per planned resource (%s)", (env) => {
-    const logGroups = config.environments[env]!.wafLogGroupNames.length;
     const markdown = summarizePlan(parsePlanJson(JSON.stringify(plan(env).planJson), env));
     const rows = markdown.split("\n").filter((line) => /^\| `[^`]+` \| create \| {2}\|$/.test(line));
-    expect(rows).toHaveLength(total(expectedResources(logGroups)));
+    expect(rows).toHaveLength(total(expectedResources(config.environments[env]!)));
   });
 
   it.skipIf(skip).each(environments)(
