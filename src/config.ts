@@ -6,7 +6,7 @@
  * (`environments.dev.lifecycle.glacierDays`) and what is allowed, so a bad file fails `cdktf synth`
  * before anything reaches AWS. S3, SQS and Lambda check several of these rules only at apply time
  * (lifecycle transitions in particular); checking them here turns a half-applied deploy into a synth
- * error. The reference with every field, default and range is `docs/configuration.md`.
+ * error. The reference with every field, default and range is the README's "Reference" section.
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
@@ -519,7 +519,7 @@ function toConfigIssues(issues: readonly z.core.$ZodIssue[]): ConfigIssue[] {
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => ({
         path: formatPath([...issue.path, key]),
-        message: "is not a known field (check the spelling against docs/configuration.md)",
+        message: "is not a known field (check the spelling against the configuration reference in README.md)",
       }));
     }
     if (issue.code === "invalid_key") {

@@ -120,7 +120,7 @@ describe("alarms configuration", () => {
     expect(rejects({ alarms: { lambdaDuration: { threshold: 1 } } })).toEqual([
       {
         path: "environments.dev.alarms.lambdaDuration",
-        message: "is not a known field (check the spelling against docs/configuration.md)",
+        message: "is not a known field (check the spelling against the configuration reference in README.md)",
       },
     ]);
   });

@@ -182,7 +182,7 @@ describe("parseConfig rejections", () => {
     expect(rejects({ lifecycle: { glacierDay: 90 } })).toEqual([
       {
         path: "environments.dev.lifecycle.glacierDay",
-        message: "is not a known field (check the spelling against docs/configuration.md)",
+        message: "is not a known field (check the spelling against the configuration reference in README.md)",
       },
     ]);
   });

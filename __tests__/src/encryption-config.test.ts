@@ -94,7 +94,7 @@ describe("encryption configuration", () => {
     expect(rejects({ encryption: { type: "sse", keyArn: KEY_ARN } })).toEqual([
       {
         path: "environments.dev.encryption.keyArn",
-        message: "is not a known field (check the spelling against docs/configuration.md)",
+        message: "is not a known field (check the spelling against the configuration reference in README.md)",
       },
     ]);
   });

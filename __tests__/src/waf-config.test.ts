@@ -402,7 +402,7 @@ describe("waf configuration rejections", () => {
     expect(rejects({ waf: { webAcls: [] } })).toEqual([
       {
         path: "environments.dev.waf.webAcls",
-        message: "is not a known field (check the spelling against docs/configuration.md)",
+        message: "is not a known field (check the spelling against the configuration reference in README.md)",
       },
     ]);
   });
