@@ -3,7 +3,18 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "cdktf.out/", ".gen/", ".replay/", "coverage/", ".bench/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "dist/",
+      "cdktf.out/",
+      ".gen/",
+      ".replay/",
+      "coverage/",
+      ".bench/",
+      "__tests__/fixtures/samples/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

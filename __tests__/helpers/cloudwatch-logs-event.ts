@@ -17,8 +17,8 @@ export interface TestLogEvent {
   readonly message: string;
 }
 
-/** Directory of the shared sample inputs (`../shared/samples` from the repository root). */
-export const SAMPLES_DIR = new URL("../../../shared/samples/", import.meta.url);
+/** Directory of the sample inputs (copies of the team's shared real-format samples). */
+export const SAMPLES_DIR = new URL("../fixtures/samples/", import.meta.url);
 
 /** Timestamp of the first generated log event: 2025-11-30T00:00:00.000Z, in ms since the epoch. */
 export const BASE_TIMESTAMP = 1_764_460_800_000;
@@ -69,7 +69,7 @@ export function subscriptionEvent(
   return eventFromPayload(dataPayload(logEvents(messages), overrides));
 }
 
-/** Reads a sample file of `../shared/samples/` as text. */
+/** Reads a sample file of `__tests__/fixtures/samples/` as text. */
 export function readSample(name: string): string {
   return readFileSync(new URL(name, SAMPLES_DIR), "utf8");
 }

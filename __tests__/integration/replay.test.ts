@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createS3Client, EMBEDDED_S3_CREDENTIALS, startEmbeddedS3 } from "../../scripts/lib/embedded-s3";
 import { main } from "../../scripts/replay";
 
-const SAMPLES = "../shared/samples";
+const SAMPLES = "__tests__/fixtures/samples";
 const DATA_EVENT = `${SAMPLES}/cwl-data-message.json`;
 const CONTROL_EVENT = `${SAMPLES}/cwl-control-message.json`;
 /** Key of the sample data event: first log event 2020-06-17T01:26:32.516Z, log group and stream of the sample. */
