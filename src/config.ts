@@ -418,9 +418,11 @@ const environmentSchema = z.strictObject({
     .optional(),
   s3Prefix: z
     .string({ error: allowed('must be a key prefix like "raw/"') })
-    .regex(/^(?:[A-Za-z0-9!_'()-][A-Za-z0-9!_.'()-]*\/)+$/, {
+    // The processor's object keys use only [A-Za-z0-9._=-] (functions/waf-log-processor/config.ts
+    // checks S3_PREFIX with the same characters), so a prefix accepted here always works there.
+    .regex(/^(?:[A-Za-z0-9_=-][A-Za-z0-9._=-]*\/)+$/, {
       error: allowed(
-        'must be one or more path segments of letters, digits and ! _ . \' ( ) -, each ending in "/", like "raw/" (no leading "/", no "*")',
+        'must be one or more path segments of letters, digits and _ . = -, each ending in "/", like "raw/" (no leading "/" or ".", no "*")',
       ),
     })
     .max(200, { error: allowed("must be at most 200 characters") })

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ConfigError, loadConfig, parseConfig } from "../../src/config";
+import { readConfig as readProcessorConfig } from "../../functions/waf-log-processor/config";
 import { configInput, configIssues, minimalEnvironmentInput, parsedEnvironment } from "../helpers/config";
 
 describe("loadConfig", () => {
@@ -275,7 +276,7 @@ describe("parseConfig rejections", () => {
       {
         path: "environments.dev.s3Prefix",
         message:
-          'must be one or more path segments of letters, digits and ! _ . \' ( ) -, each ending in "/", like "raw/" (no leading "/", no "*"), got "raw"',
+          'must be one or more path segments of letters, digits and _ . = -, each ending in "/", like "raw/" (no leading "/" or ".", no "*"), got "raw"',
       },
     ]);
   });
@@ -283,6 +284,22 @@ describe("parseConfig rejections", () => {
   it("rejects an S3 prefix with a wildcard", () => {
     expect(rejects({ s3Prefix: "raw*/" })[0]?.path).toBe("environments.dev.s3Prefix");
   });
+
+  it.each(["raw!/", "it's/", "waf(1)/"])(
+    "rejects the S3 prefix %j, which the processor would refuse at every invocation",
+    (s3Prefix) => {
+      expect(rejects({ s3Prefix })[0]?.path).toBe("environments.dev.s3Prefix");
+      expect(() => readProcessorConfig({ S3_BUCKET: "b", S3_PREFIX: s3Prefix })).toThrow(/S3_PREFIX/);
+    },
+  );
+
+  it.each(["raw/", "waf/raw/", "source=waf/a_b.c-d/"])(
+    "passes the S3 prefix %j on to a processor that accepts it",
+    (s3Prefix) => {
+      const env = parseConfig(configInput({ s3Prefix }), "test.json").environments.dev!;
+      expect(readProcessorConfig({ S3_BUCKET: "b", S3_PREFIX: env.s3Prefix }).prefix).toBe(s3Prefix);
+    },
+  );
 
   it("rejects STANDARD_IA before 30 days", () => {
     expect(rejects({ lifecycle: { infrequentAccessDays: 29 } })).toEqual([
