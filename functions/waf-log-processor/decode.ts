@@ -7,6 +7,7 @@
  * on-failure record Lambda keeps) says which step failed: the event's shape, base64, gzip, JSON,
  * or the payload's shape.
  */
+import { isUtf8 } from "node:buffer";
 import { gunzipSync } from "node:zlib";
 import * as z from "zod/mini";
 import { describeIssues } from "./zod";
@@ -43,9 +44,25 @@ export interface ControlPayload {
   readonly logEventCount: number;
 }
 
+/**
+ * How the log events' `id` and `message` strings hold their text:
+ * - `string`: as JavaScript strings (what `JSON.parse` of the UTF-8 payload gives);
+ * - `utf8-bytes`: one character per UTF-8 byte of that text (code units 0–255, what `JSON.parse`
+ *   of the payload read as Latin-1 gives). Writing such a string with `Buffer.write(s, "latin1")`
+ *   gives exactly the UTF-8 bytes of the `string` form; `Buffer.from(s, "latin1").toString("utf8")`
+ *   gives the `string` form.
+ */
+export type MessageText = "string" | "utf8-bytes";
+
 /** The decoded subscription event. `decoded` is the gunzipped payload, `bytes` its length in bytes. */
 export type DecodedEvent =
-  | { readonly kind: "data"; readonly payload: DataPayload; readonly decoded: Buffer }
+  | {
+      readonly kind: "data";
+      readonly payload: DataPayload;
+      readonly decoded: Buffer;
+      /** How the log events' `message` strings hold their text (ids are always plain strings). */
+      readonly messageText: MessageText;
+    }
   | { readonly kind: "control"; readonly payload: ControlPayload; readonly decoded: Buffer };
 
 /** Which decoding step failed. */
@@ -253,13 +270,71 @@ export function parsePayload(decoded: Buffer): DecodedEvent {
       kind: "data",
       payload: { ...envelope.data, messageType: "DATA_MESSAGE", logEvents: envelope.data.logEvents },
       decoded,
+      messageText: "string",
     };
   }
   const data = dataPayloadSchema.safeParse(json);
   if (!data.success) {
     throw new PayloadShapeError(`awslogs.data payload has the wrong shape: ${describeIssues(data.error)}`);
   }
-  return { kind: "data", payload: data.data, decoded };
+  return { kind: "data", payload: data.data, decoded, messageText: "string" };
+}
+
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** The text of a `utf8-bytes` string (see {@link MessageText}) as a JavaScript string. */
+function fromUtf8Bytes(text: string): string {
+  return NON_ASCII.test(text) ? Buffer.from(text, "latin1").toString("utf8") : text;
+}
+
+/**
+ * The fast path of {@link parsePayload} for a valid `DATA_MESSAGE`: `JSON.parse` of the payload read
+ * as Latin-1 (one character per byte, no UTF-8 decoding), keeping the messages as `utf8-bytes`.
+ *
+ * Taken only when the payload is valid UTF-8 and holds no `\u` at all, so every non-ASCII character
+ * comes from a raw UTF-8 byte inside a string (JSON allows non-ASCII nowhere else) and never from a
+ * `\uXXXX` escape: then each string parses to exactly the UTF-8 bytes of what the UTF-8 reading
+ * gives, both readings accept the same texts, and the ASCII-only field names and `messageType`
+ * compare the same. The envelope's names and the log event ids are turned back into plain strings.
+ *
+ * @returns undefined when the condition does not hold or the payload is anything but a valid
+ *   `DATA_MESSAGE` (the caller then takes the plain path, which gives the canonical result or error).
+ */
+function parseDataPayloadAsBytes(decoded: Buffer): DecodedEvent | undefined {
+  if (!isUtf8(decoded) || decoded.includes("\\u")) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(decoded.toString("latin1"));
+  } catch {
+    return undefined;
+  }
+  const envelope = dataEnvelopeSchema.safeParse(json);
+  if (!envelope.success || !isLogEventList(envelope.data.logEvents)) return undefined;
+  const { owner, logGroup, logStream, subscriptionFilters, logEvents } = envelope.data;
+  for (const event of logEvents as { id: string }[]) event.id = fromUtf8Bytes(event.id);
+  return {
+    kind: "data",
+    payload: {
+      messageType: "DATA_MESSAGE",
+      owner: fromUtf8Bytes(owner),
+      logGroup: fromUtf8Bytes(logGroup),
+      logStream: fromUtf8Bytes(logStream),
+      subscriptionFilters: subscriptionFilters.map(fromUtf8Bytes),
+      logEvents,
+    },
+    decoded,
+    messageText: "utf8-bytes",
+  };
+}
+
+/** Options of {@link decodeSubscriptionEvent}. */
+export interface DecodeOptions {
+  /**
+   * Allow the log event messages of a `DATA_MESSAGE` to come back as `utf8-bytes` (see
+   * {@link MessageText}; the result's `messageText` says which form was used), which saves decoding
+   * the payload's UTF-8 into UTF-16 and encoding the messages back. @default false (plain strings)
+   */
+  readonly utf8ByteMessages?: boolean;
 }
 
 /**
@@ -267,16 +342,18 @@ export function parsePayload(decoded: Buffer): DecodedEvent {
  *
  * @param event `{"awslogs":{"data": base64(gzip(JSON payload))}}`, see
  *   https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html#LambdaFunctionExample
- * @returns the validated payload and the gunzipped bytes.
+ * @param options see {@link DecodeOptions}.
+ * @returns the validated payload, the gunzipped bytes, and how the messages hold their text.
  * @throws EventShapeError, InvalidBase64Error, NotGzipError, InvalidJsonError or PayloadShapeError
  *   (all `SubscriptionEventError`s): the class and message say which step failed.
  */
-export function decodeSubscriptionEvent(event: unknown): DecodedEvent {
+export function decodeSubscriptionEvent(event: unknown, options: DecodeOptions = {}): DecodedEvent {
   const shape = eventSchema.safeParse(event);
   if (!shape.success) {
     throw new EventShapeError(
       `Subscription event has the wrong shape (expected {"awslogs":{"data":"<base64>"}}): ${describeIssues(shape.error)}`,
     );
   }
-  return parsePayload(gunzipData(decodeBase64(shape.data.awslogs.data)));
+  const decoded = gunzipData(decodeBase64(shape.data.awslogs.data));
+  return (options.utf8ByteMessages ? parseDataPayloadAsBytes(decoded) : undefined) ?? parsePayload(decoded);
 }

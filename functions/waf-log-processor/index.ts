@@ -183,7 +183,7 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown) =>
   }
 
   async function processEvent(event: unknown, context: Record<string, unknown>): Promise<ProcessResult> {
-    const decoded = decodeSubscriptionEvent(event);
+    const decoded = decodeSubscriptionEvent(event, { utf8ByteMessages: true });
     const bytesIn = decoded.decoded.length;
     if (decoded.kind === "control") {
       const { logGroup, logStream, logEventCount, messageType } = decoded.payload;
@@ -203,7 +203,7 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown) =>
     if (first === undefined) {
       return { outcome: "empty", eventsIn: 0, linesOut: 0, linesWrapped: 0, bytesIn, bytesOut: 0 };
     }
-    const lines = toLines(logEvents, config.redactHeaders);
+    const lines = toLines(logEvents, config.redactHeaders, decoded.messageText);
     const body = gzipSync(lines.body, { level: config.gzipLevel });
     const key = objectKey({
       prefix: config.prefix,
