@@ -474,7 +474,7 @@ describe("the committed configuration's WAF options", () => {
         { type: "singleHeader", name: "x-api-key" },
         { type: "queryString" },
       ],
-      otherSubscriptionFilters: { "aws-waf-logs-shop-api": 1 },
+      otherSubscriptionFilters: {},
     });
     expect(config.environments.prod?.processor.redactHeaders).toEqual([
       "authorization",
