@@ -88,6 +88,7 @@ class JsonWalker {
 
   /** At `{`: calls `onMember(key)` with the walker positioned at each member's value; `onMember` must consume it. */
   object(onMember: (key: string) => void): void {
+    this.skipWhitespace();
     this.pos++; // {
     if (this.peek() === CLOSE_BRACE) {
       this.pos++;
@@ -110,6 +111,7 @@ class JsonWalker {
 
   /** At `[`: calls `onElement()` with the walker positioned at each element; `onElement` must consume it. */
   array(onElement: () => void): void {
+    this.skipWhitespace();
     this.pos++; // [
     if (this.peek() === CLOSE_BRACKET) {
       this.pos++;

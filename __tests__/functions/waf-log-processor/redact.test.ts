@@ -17,6 +17,17 @@ describe("redactHeaderValues", () => {
     expect(redacted).toContain("\\u00e9t\\u00e9");
   });
 
+  it.each([" ", "\t", "\r\n", " \n\t "])(
+    "redacts a record that starts with whitespace (%j) before its opening brace",
+    (leading) => {
+      const record = `${leading}{"httpRequest":{"headers":[{"name":"Authorization","value":"Bearer secret"}]}}`;
+
+      expect(redactHeaderValues(record, names("authorization"))).toBe(
+        `${leading}{"httpRequest":{"headers":[{"name":"Authorization","value":"XXX"}]}}`,
+      );
+    },
+  );
+
   it("matches header names case-insensitively", () => {
     const record = sampleRecords()[0]!;
 
