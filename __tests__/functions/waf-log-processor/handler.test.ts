@@ -126,6 +126,19 @@ describe("waf-log-processor handler", () => {
     expect(second.key).not.toBe(first.key);
   });
 
+  it("gives two batches with the same first log event but different later ones different keys", async () => {
+    const process = newHandler();
+    const first = { id: "1", timestamp: BASE_TIMESTAMP, message: '{"a":1}' };
+    const batch = (secondMessage: string) =>
+      eventFromPayload(dataPayload([first, { id: "2", timestamp: BASE_TIMESTAMP, message: secondMessage }]));
+
+    const one = await process(batch('{"b":1}'));
+    const other = await process(batch('{"b":2}'));
+
+    expect(one.key!.split("/").slice(0, -1)).toEqual(other.key!.split("/").slice(0, -1));
+    expect(other.key).not.toBe(one.key);
+  });
+
   it("compresses at GZIP_LEVEL", async () => {
     const records = sampleRecords();
 
