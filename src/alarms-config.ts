@@ -50,6 +50,11 @@ export interface AlarmsConfig {
   readonly notificationQueueAge: MessageAgeAlarmConfig;
   /** Processor `Invocations` below 1 over a window, missing data breaching: WAF logs stopped arriving. */
   readonly noInvocations: NoInvocationsAlarmConfig;
+  /**
+   * Processor `DestinationDeliveryFailures` summed over 5 minutes: Lambda could not put an on-failure
+   * record on the failure queue, so that event is lost.
+   */
+  readonly destinationDeliveryFailures: CountAlarmConfig;
 }
 
 /** Largest count threshold accepted for the count alarms. */
@@ -146,6 +151,7 @@ export const alarmsSchema = z
       processorThrottles: countAlarmSchema("throttles per 5 minutes").prefault({}),
       notificationQueueAge: messageAgeAlarmSchema.prefault({}),
       noInvocations: noInvocationsAlarmSchema.prefault({}),
+      destinationDeliveryFailures: countAlarmSchema("failed deliveries per 5 minutes").prefault({}),
     },
     { error: allowed('must be an object like {"email": ["secops@example.com"]}') },
   )

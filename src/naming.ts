@@ -62,6 +62,8 @@ export function alarmNames(env: string) {
     notificationQueueAge: `${base}-notification-queue-age`,
     /** The processor function was not invoked: WAF log events stopped arriving. */
     noInvocations: `${base}-no-invocations`,
+    /** Lambda could not deliver on-failure records to the failure queue: those events are lost. */
+    destinationDeliveryFailures: `${base}-destination-delivery-failures`,
   } as const;
 }
 

@@ -17,6 +17,7 @@ describe("alarms configuration", () => {
       processorThrottles: { enabled: true, threshold: 0 },
       notificationQueueAge: { enabled: true, thresholdSeconds: 1800 },
       noInvocations: { enabled: true, windowMinutes: 60 },
+      destinationDeliveryFailures: { enabled: true, threshold: 0 },
     });
   });
 
@@ -83,6 +84,16 @@ describe("alarms configuration", () => {
         path: "environments.dev.alarms.processorErrors.threshold",
         message:
           "must be a whole number of errors per 5 minutes from 0 to 100000 (the alarm fires above it), got 0.5",
+      },
+    ]);
+  });
+
+  it("rejects a fractional destination-delivery-failures threshold", () => {
+    expect(rejects({ alarms: { destinationDeliveryFailures: { threshold: 1.5 } } })).toEqual([
+      {
+        path: "environments.dev.alarms.destinationDeliveryFailures.threshold",
+        message:
+          "must be a whole number of failed deliveries per 5 minutes from 0 to 100000 (the alarm fires above it), got 1.5",
       },
     ]);
   });

@@ -115,6 +115,7 @@ describe("parseConfig defaults", () => {
         processorThrottles: { enabled: true, threshold: 0 },
         notificationQueueAge: { enabled: true, thresholdSeconds: 1800 },
         noInvocations: { enabled: true, windowMinutes: 60 },
+        destinationDeliveryFailures: { enabled: true, threshold: 0 },
       },
       encryption: { type: "sse" },
     });

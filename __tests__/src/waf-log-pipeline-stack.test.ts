@@ -139,6 +139,7 @@ describe("WafLogPipelineStack", () => {
       "aws_cloudwatch_log_group.Processor_LogGroup_B3034378",
       "aws_cloudwatch_log_subscription_filter.aws-waf-logs-example_SubscriptionFilter_B49F157E",
       "aws_cloudwatch_metric_alarm.Alarms_DeadLetterQueueMessages_109F38FF",
+      "aws_cloudwatch_metric_alarm.Alarms_DestinationDeliveryFailures_7353B87E",
       "aws_cloudwatch_metric_alarm.Alarms_FailureQueueMessages_6A815D7A",
       "aws_cloudwatch_metric_alarm.Alarms_NoInvocations_9E6CF1DC",
       "aws_cloudwatch_metric_alarm.Alarms_NotificationQueueAge_36D05FBE",

@@ -87,13 +87,13 @@ describe("offline terraform plan with a customer-managed key and alarms", () => 
     },
   );
 
-  it.skipIf(skip)("plans the six alarms, an encrypted topic and one subscription per address", () => {
+  it.skipIf(skip)("plans the seven alarms, an encrypted topic and one subscription per address", () => {
     expect([
       countOf("kms", "aws_cloudwatch_metric_alarm"),
       countOf("kms", "aws_sns_topic"),
       countOf("kms", "aws_sns_topic_policy"),
       countOf("kms", "aws_sns_topic_subscription"),
-    ]).toEqual([6, 1, 1, 2]);
+    ]).toEqual([7, 1, 1, 2]);
   });
 
   it.skipIf(skip)("plans the no-invocations alarm over the configured window, missing data breaching", () => {
@@ -114,6 +114,6 @@ describe("offline terraform plan with a customer-managed key and alarms", () => 
   });
 
   it.skipIf(skip)("plans only the alarms that are on", () => {
-    expect(countOf("byok", "aws_cloudwatch_metric_alarm")).toBe(5);
+    expect(countOf("byok", "aws_cloudwatch_metric_alarm")).toBe(6);
   });
 });

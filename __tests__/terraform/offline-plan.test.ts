@@ -79,6 +79,7 @@ function expectedResources(env: EnvironmentConfig): Record<string, number> {
       alarms.processorThrottles,
       alarms.notificationQueueAge,
       alarms.noInvocations,
+      alarms.destinationDeliveryFailures,
     ];
     add("aws_cloudwatch_metric_alarm", each.filter((alarm) => alarm.enabled).length);
     if (alarms.email.length > 0) {

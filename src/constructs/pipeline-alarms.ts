@@ -19,6 +19,7 @@ export const ALARM_KEYS: readonly AlarmKey[] = [
   "processorThrottles",
   "notificationQueueAge",
   "noInvocations",
+  "destinationDeliveryFailures",
 ];
 
 /** Construct id of each alarm: part of its Terraform address, so never rename one. */
@@ -29,6 +30,7 @@ const ALARM_IDS: Readonly<Record<AlarmKey, string>> = {
   processorThrottles: "ProcessorThrottles",
   notificationQueueAge: "NotificationQueueAge",
   noInvocations: "NoInvocations",
+  destinationDeliveryFailures: "DestinationDeliveryFailures",
 };
 
 /** Period of the queue and error alarms, in seconds: SQS publishes queue metrics every 5 minutes. */
@@ -87,7 +89,11 @@ interface AlarmDefinition {
  * - `processorErrors` / `processorThrottles`: AWS/Lambda `Errors` / `Throttles` summed over 5 minutes > threshold;
  * - `notificationQueueAge`: AWS/SQS `ApproximateAgeOfOldestMessage` of the notification queue > threshold seconds;
  * - `noInvocations`: AWS/Lambda `Invocations` summed over the window < 1, missing data breaching
- *   (Lambda publishes no data point for a function nobody invokes).
+ *   (Lambda publishes no data point for a function nobody invokes);
+ * - `destinationDeliveryFailures`: AWS/Lambda `DestinationDeliveryFailures` summed over 5 minutes > threshold:
+ *   Lambda could not put an on-failure record on the failure queue (size limit, KMS or permission error)
+ *   and dropped it, so that event is lost; the metric is the only trace
+ *   (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
  * Missing data counts as not breaching for the others: SQS and Lambda publish nothing while idle.
  *
  * The topic policy lets only `cloudwatch.amazonaws.com` publish, for this account's alarms of this
@@ -295,6 +301,17 @@ function alarmDefinitions(props: PipelineAlarmsProps): Record<AlarmKey, AlarmDef
       threshold: 1,
       treatMissingData: "breaching",
       description: `The processor ${props.functionName} was not invoked for ${config.noInvocations.windowMinutes} minutes: no WAF log events arrived. Check that the web ACL still sends its logs to the WAF log groups of this environment and that each still has the subscription filter ${props.subscriptionFilterName}. An environment without traffic trips this alarm too: raise alarms.noInvocations.windowMinutes or turn the alarm off there.`,
+    },
+    destinationDeliveryFailures: {
+      namespace: "AWS/Lambda",
+      metricName: "DestinationDeliveryFailures",
+      dimensions: fn,
+      statistic: "Sum",
+      periodSeconds: ALARM_PERIOD_SECONDS,
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: config.destinationDeliveryFailures.threshold,
+      treatMissingData: "notBreaching",
+      description: `Lambda could not deliver on-failure records of the processor ${props.functionName} to the failure queue ${props.failureQueueName} in the last 5 minutes and dropped them: those WAF log events are lost (not in S3, not on the queue, so redrive cannot bring them back). Check the failure queue's policy and KMS key (the key policy must let the processor role use the key) and that the processor role may sqs:SendMessage to the queue; a record over the SQS message size limit is dropped too. Fix the cause before more events fail. To recover the lost events, find the "subscription event failed" lines of that time in the log group ${props.processorLogGroupName}: each names the WAF log group and log stream, whose log events stay there until the log group's retention ends.`,
     },
   };
 }

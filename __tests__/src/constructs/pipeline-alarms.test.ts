@@ -29,7 +29,7 @@ describe("PipelineAlarms", () => {
       synthesized = synthesizeStack();
     });
 
-    it("creates the six alarms, named after the environment", () => {
+    it("creates the seven alarms, named after the environment", () => {
       const names = Object.values(resourcesOfType(synthesized.tf, "aws_cloudwatch_metric_alarm")).map(
         (alarm) => alarm.alarm_name,
       );
@@ -103,6 +103,17 @@ describe("PipelineAlarms", () => {
         1,
         "breaching",
       ],
+      [
+        "destinationDeliveryFailures",
+        "AWS/Lambda",
+        "DestinationDeliveryFailures",
+        { FunctionName: "waf-log-pipeline-dev-processor" },
+        "Sum",
+        300,
+        "GreaterThanThreshold",
+        0,
+        "notBreaching",
+      ],
     ] as const)(
       "alarms %s on %s %s with the default threshold",
       (key, namespace, metricName, dimensions, statistic, period, comparison, threshold, missing) => {
@@ -127,10 +138,12 @@ describe("PipelineAlarms", () => {
         alarmBlock(synthesized, "deadLetterQueueMessages").dimensions,
         alarmBlock(synthesized, "notificationQueueAge").dimensions,
         alarmBlock(synthesized, "processorErrors").dimensions,
+        alarmBlock(synthesized, "destinationDeliveryFailures").dimensions,
       ]).toEqual([
         { QueueName: blockOf(synthesized.tf, stack.processor.failureQueue).name },
         { QueueName: blockOf(synthesized.tf, stack.notificationQueues.deadLetterQueue).name },
         { QueueName: blockOf(synthesized.tf, stack.notificationQueues.queue).name },
+        { FunctionName: blockOf(synthesized.tf, stack.processor.function).function_name },
         { FunctionName: blockOf(synthesized.tf, stack.processor.function).function_name },
       ]);
     });
@@ -151,6 +164,12 @@ describe("PipelineAlarms", () => {
     it("says in the no-invocations description that WAF logs stopped arriving and where to look", () => {
       expect(alarmBlock(synthesized, "noInvocations").alarm_description).toBe(
         "The processor waf-log-pipeline-dev-processor was not invoked for 60 minutes: no WAF log events arrived. Check that the web ACL still sends its logs to the WAF log groups of this environment and that each still has the subscription filter waf-log-pipeline-dev-processor. An environment without traffic trips this alarm too: raise alarms.noInvocations.windowMinutes or turn the alarm off there.",
+      );
+    });
+
+    it("says in the destination-delivery-failures description that events are lost, what to check and where to find them", () => {
+      expect(alarmBlock(synthesized, "destinationDeliveryFailures").alarm_description).toBe(
+        "Lambda could not deliver on-failure records of the processor waf-log-pipeline-dev-processor to the failure queue waf-log-pipeline-dev-processor-failures in the last 5 minutes and dropped them: those WAF log events are lost (not in S3, not on the queue, so redrive cannot bring them back). Check the failure queue's policy and KMS key (the key policy must let the processor role use the key) and that the processor role may sqs:SendMessage to the queue; a record over the SQS message size limit is dropped too. Fix the cause before more events fail. To recover the lost events, find the \"subscription event failed\" lines of that time in the log group /aws/lambda/waf-log-pipeline-dev-processor: each names the WAF log group and log stream, whose log events stay there until the log group's retention ends.",
       );
     });
 
@@ -186,7 +205,7 @@ describe("PipelineAlarms", () => {
     it("notifies the topic when an alarm fires and when it recovers", () => {
       const topicArn = ref(synthesized.stack.alarms.topic!, "arn");
       const alarms = Object.values(resourcesOfType(synthesized.tf, "aws_cloudwatch_metric_alarm"));
-      expect(alarms).toHaveLength(6);
+      expect(alarms).toHaveLength(7);
       for (const alarm of alarms) {
         expect([alarm.alarm_actions, alarm.ok_actions]).toEqual([[topicArn], [topicArn]]);
       }
@@ -258,7 +277,21 @@ describe("PipelineAlarms", () => {
       "processorErrors",
       "notificationQueueAge",
       "noInvocations",
+      "destinationDeliveryFailures",
     ]);
+  });
+
+  it("uses the configured destination-delivery-failures threshold", () => {
+    const synthesized = synthesizeStack({ alarms: { destinationDeliveryFailures: { threshold: 2 } } });
+    expect(alarmBlock(synthesized, "destinationDeliveryFailures").threshold).toBe(2);
+  });
+
+  it("leaves out the destination-delivery-failures alarm when it is turned off", () => {
+    const { tf } = synthesizeStack({ alarms: { destinationDeliveryFailures: { enabled: false } } });
+    const names = Object.values(resourcesOfType(tf, "aws_cloudwatch_metric_alarm")).map(
+      (alarm) => alarm.alarm_name,
+    );
+    expect(names).not.toContain("waf-log-pipeline-dev-destination-delivery-failures");
   });
 
   it("creates no alarm and no topic when the alarms are turned off", () => {
