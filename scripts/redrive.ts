@@ -165,6 +165,7 @@ export async function main(
         queueUrl,
         functionName: functionArn,
         recordFunctionName: names.processorFunction,
+        processorLogGroupName: names.processorLogGroup,
         functionTimeoutSeconds: environment.processor.timeoutSeconds,
       },
       { dryRun: command.dryRun, ...(command.max !== undefined ? { max: command.max } : {}) },

@@ -10,7 +10,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { exitCodeOf, formatSummary, redrive, summarize } from "../../scripts/lib/redrive";
+import { exitCodeOf, formatSummary, payloadlessProblem, redrive, summarize } from "../../scripts/lib/redrive";
 import { parseFailureRecord, rawJsonMember } from "../../scripts/lib/redrive-record";
 import { main, parseRedriveArgs, REDRIVE_USAGE } from "../../scripts/redrive";
 import { parseConfig } from "../../src/config";
@@ -19,6 +19,7 @@ import { readSampleEvent, subscriptionEvent } from "../helpers/cloudwatch-logs-e
 
 const FUNCTION = "waf-log-pipeline-dev-processor";
 const FUNCTION_ARN = `arn:aws:lambda:us-east-1:111122223333:function:${FUNCTION}`;
+const LOG_GROUP = `/aws/lambda/${FUNCTION}`;
 const QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/111122223333/waf-log-pipeline-dev-processor-failures";
 
 /** An on-failure destination record as Lambda writes it (documented shape), for `requestPayload`. */
@@ -45,6 +46,17 @@ function failureRecord(
   };
 }
 
+/** An on-failure record over the size limit: Lambda left out `requestPayload`. */
+function payloadlessRecord() {
+  const record: Partial<ReturnType<typeof failureRecord>> = failureRecord(undefined);
+  delete record.requestPayload;
+  return record;
+}
+
+/** What redrive says about {@link payloadlessRecord}. */
+const PAYLOADLESS_PROBLEM =
+  'the on-failure record holds no request payload (Lambda leaves it out of records over the size limit): the event cannot be replayed from the queue; find its log events in the log group /aws/lambda/waf-log-pipeline-dev-processor by time: the invocation with request id e4b46cbf-b738-4c4a-8880-a18cdf61200e (condition RetriesExhausted, error "SlowDown: Please reduce your request rate.") failed up to 2026-11-29T10:00:00.000Z; its "subscription event failed" line names the WAF log group and log stream whose log events it held. Delete the message once they are recovered';
+
 /** An SQS message whose body is `body` (a record object is serialized). */
 function message(id: string, body: unknown): Message {
   return {
@@ -62,6 +74,7 @@ function target() {
     queueUrl: QUEUE_URL,
     functionName: FUNCTION_ARN,
     recordFunctionName: FUNCTION,
+    processorLogGroupName: LOG_GROUP,
     functionTimeoutSeconds: 300,
   };
 }
@@ -143,12 +156,21 @@ describe("parseFailureRecord", () => {
     });
   });
 
-  it("reports a record without requestPayload", () => {
-    const record = failureRecord(undefined);
+  it("reads a record without requestPayload as a valid record that has no payload", () => {
+    const record = payloadlessRecord();
 
     expect(parseFailureRecord(JSON.stringify(record), FUNCTION)).toEqual({
-      ok: false,
-      problem: "not a Lambda on-failure record: requestPayload: is required: the original event",
+      ok: true,
+      record,
+      requestPayload: undefined,
+      errorMessage: "SlowDown: Please reduce your request rate.",
+    });
+  });
+
+  it("reads a requestPayload of null as a payload", () => {
+    expect(parseFailureRecord(JSON.stringify(failureRecord(null)), FUNCTION)).toMatchObject({
+      ok: true,
+      requestPayload: "null",
     });
   });
 
@@ -256,9 +278,69 @@ describe("redrive", () => {
       {
         messageId: "m1",
         problem:
-          'not a Lambda on-failure record: version: expected a string, e.g. "1.0"; timestamp: expected an ISO 8601 timestamp string; requestContext: expected an object with requestId, functionArn, condition and approximateInvokeCount; requestPayload: is required: the original event',
+          'not a Lambda on-failure record: version: expected a string, e.g. "1.0"; timestamp: expected an ISO 8601 timestamp string; requestContext: expected an object with requestId, functionArn, condition and approximateInvokeCount',
       },
     ]);
+  });
+
+  it("leaves a record without requestPayload on the queue without invoking, and reports what it holds", async () => {
+    queueHolds([message("m1", payloadlessRecord())]);
+    invokeSucceeds();
+
+    const summary = await redrive(target(), { dryRun: false }, io());
+
+    expect([
+      lambda.commandCalls(InvokeCommand).length,
+      sqs.commandCalls(DeleteMessageCommand).length,
+      summary.noPayload,
+    ]).toEqual([
+      0,
+      0,
+      [
+        {
+          messageId: "m1",
+          timestamp: "2026-11-29T10:00:00.000Z",
+          requestId: "e4b46cbf-b738-4c4a-8880-a18cdf61200e",
+          condition: "RetriesExhausted",
+          error: "SlowDown: Please reduce your request rate.",
+          problem: PAYLOADLESS_PROBLEM,
+        },
+      ],
+    ]);
+  });
+
+  it("counts a record without requestPayload apart from unreadable messages and failures", async () => {
+    queueHolds([message("m1", payloadlessRecord())]);
+
+    const summary = await redrive(target(), { dryRun: false }, io());
+
+    expect([summary.found, summary.redriven, summary.stillFailing, summary.notRecords]).toEqual([
+      1,
+      0,
+      0,
+      [],
+    ]);
+  });
+
+  it("reports a record without requestPayload in a dry run too, not as one it would redrive", async () => {
+    queueHolds([message("m1", payloadlessRecord())]);
+
+    const summary = await redrive(target(), { dryRun: true }, io());
+
+    expect([summary.wouldRedrive, summary.byError, summary.noPayload.map((r) => r.messageId)]).toEqual([
+      0,
+      [],
+      ["m1"],
+    ]);
+  });
+
+  it("prints one progress line saying a record without requestPayload cannot be replayed", async () => {
+    queueHolds([message("m1", payloadlessRecord())]);
+    const progress: string[] = [];
+
+    await redrive(target(), { dryRun: false }, io(progress));
+
+    expect(progress).toEqual([`[1] m1 cannot be replayed, left on the queue: ${PAYLOADLESS_PROBLEM}`]);
   });
 
   it("in a dry run invokes and deletes nothing and makes every message visible again", async () => {
@@ -345,6 +427,7 @@ describe("formatSummary", () => {
         "redriven: 1",
         "still failing: 3",
         "not on-failure records (left on the queue): 1",
+        "records without request payload, cannot be replayed (left on the queue): 0",
         "still failing, by error message:",
         "  2  SlowDown",
         "  1  AccessDenied",
@@ -374,6 +457,7 @@ describe("formatSummary", () => {
         "found: 2",
         "would redrive: 2",
         "not on-failure records (left on the queue): 0",
+        "records without request payload, cannot be replayed (left on the queue): 0",
         "would redrive, by condition and error message:",
         "  1  EventAgeExceeded  (no error message)",
         "  1  RetriesExhausted  SlowDown",
@@ -381,6 +465,52 @@ describe("formatSummary", () => {
       ].join("\n"),
     );
     expect(exitCodeOf(summary)).toBe(0);
+  });
+
+  it("lists each record without request payload and exits 1, as it is left on the queue", () => {
+    const held = {
+      messageId: "m1",
+      timestamp: "2026-11-29T10:00:00.000Z",
+      requestId: "r1",
+      condition: "EventAgeExceeded",
+      error: "(no error message)",
+      problem: "P",
+    };
+    const summary = summarize(
+      [
+        { kind: "redriven", messageId: "m0" },
+        { kind: "no-payload", ...held },
+      ],
+      false,
+    );
+
+    expect([formatSummary(summary), exitCodeOf(summary)]).toEqual([
+      [
+        "found: 2",
+        "redriven: 1",
+        "still failing: 0",
+        "not on-failure records (left on the queue): 0",
+        "records without request payload, cannot be replayed (left on the queue): 1",
+        "records without request payload:",
+        "  m1: P",
+      ].join("\n"),
+      1,
+    ]);
+  });
+});
+
+describe("payloadlessProblem", () => {
+  it("names the log group, the request id, the condition, the error and the time", () => {
+    expect(
+      payloadlessProblem("/aws/lambda/f", {
+        timestamp: "2026-01-02T03:04:05.678Z",
+        requestId: "r-1",
+        condition: "EventAgeExceeded",
+        error: "(no error message)",
+      }),
+    ).toBe(
+      'the on-failure record holds no request payload (Lambda leaves it out of records over the size limit): the event cannot be replayed from the queue; find its log events in the log group /aws/lambda/f by time: the invocation with request id r-1 (condition EventAgeExceeded, error "(no error message)") failed up to 2026-01-02T03:04:05.678Z; its "subscription event failed" line names the WAF log group and log stream whose log events it held. Delete the message once they are recovered',
+    );
   });
 });
 
@@ -450,6 +580,7 @@ describe("redrive command", () => {
         "redriven: 1",
         "still failing: 0",
         "not on-failure records (left on the queue): 0",
+        "records without request payload, cannot be replayed (left on the queue): 0",
       ].join("\n"),
       stderr: [
         "redrive: waf-log-pipeline-dev-processor-failures → waf-log-pipeline-dev-processor (us-east-1, 111122223333)",
@@ -476,6 +607,7 @@ describe("redrive command", () => {
       stillFailing: 1,
       wouldRedrive: 0,
       notRecords: [],
+      noPayload: [],
       byError: [{ error: "boom", count: 1 }],
     });
   });

@@ -21,6 +21,11 @@
  * `condition` is `RetriesExhausted` (every attempt returned an error) or `EventAgeExceeded` (the event
  * waited longer than the maximum event age, e.g. while the function was throttled); in the second
  * case the function may never have run, so `responseContext` and `responsePayload` are optional here.
+ *
+ * `requestPayload` is optional too: when a record would exceed the destination's message size limit
+ * (SQS: 256 KB), Lambda sends it without the payload (same page, and the `OnFailure` note in
+ * https://docs.aws.amazon.com/lambda/latest/api/API_OnFailure.html). Such a record is valid but cannot
+ * be replayed: {@link parseFailureRecord} returns it with `requestPayload: undefined`.
  */
 import { z } from "zod";
 
@@ -37,7 +42,8 @@ export const onFailureRecordSchema = z.looseObject({
     },
     { error: "expected an object with requestId, functionArn, condition and approximateInvokeCount" },
   ),
-  requestPayload: z.unknown().refine((v) => v !== undefined, { error: "is required: the original event" }),
+  /** The original event; missing when Lambda left it out of a record over the size limit. */
+  requestPayload: z.unknown().optional(),
   responseContext: z
     .looseObject(
       {
@@ -64,6 +70,18 @@ export interface ParsedFailureRecord {
   readonly errorMessage: string | undefined;
 }
 
+/**
+ * A valid on-failure record without `requestPayload` (Lambda leaves it out of records over the
+ * destination's size limit): the event cannot be replayed from it.
+ */
+export interface PayloadlessFailureRecord {
+  readonly ok: true;
+  readonly record: OnFailureRecord;
+  readonly requestPayload: undefined;
+  /** `responsePayload.errorMessage`, or `undefined` when the record has none. */
+  readonly errorMessage: string | undefined;
+}
+
 /** A message body that is not an on-failure record, and why. */
 export interface UnreadableFailureRecord {
   readonly ok: false;
@@ -77,12 +95,13 @@ export interface UnreadableFailureRecord {
  * @param body the message body (JSON text)
  * @param functionName when given, the record's `requestContext.functionArn` must name this function
  *   (a record of another function must not be replayed into this one)
- * @returns the record and the exact `requestPayload` bytes, or the problem; never throws
+ * @returns the record and the exact `requestPayload` bytes; the record with `requestPayload: undefined`
+ *   when it has none (a valid record that cannot be replayed); or the problem. Never throws.
  */
 export function parseFailureRecord(
   body: string,
   functionName?: string,
-): ParsedFailureRecord | UnreadableFailureRecord {
+): ParsedFailureRecord | PayloadlessFailureRecord | UnreadableFailureRecord {
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -107,20 +126,19 @@ export function parseFailureRecord(
       };
     }
   }
-  const requestPayload = rawJsonMember(body, "requestPayload");
-  if (requestPayload === undefined)
-    return { ok: false, problem: "requestPayload: cannot locate it in the body" };
   const response = record.responsePayload;
   const message =
     typeof response === "object" && response !== null && "errorMessage" in response
       ? (response as { errorMessage: unknown }).errorMessage
       : undefined;
-  return {
-    ok: true,
-    record,
-    requestPayload,
-    errorMessage: typeof message === "string" ? message : undefined,
-  };
+  const errorMessage = typeof message === "string" ? message : undefined;
+  // JSON has no undefined: an undefined requestPayload is a missing one.
+  if (record.requestPayload === undefined)
+    return { ok: true, record, requestPayload: undefined, errorMessage };
+  const requestPayload = rawJsonMember(body, "requestPayload");
+  if (requestPayload === undefined)
+    return { ok: false, problem: "requestPayload: cannot locate it in the body" };
+  return { ok: true, record, requestPayload, errorMessage };
 }
 
 /**

@@ -3,7 +3,9 @@
  * queue, holds one Lambda on-failure record per event (see `redrive-record.ts`). For each record,
  * redrive invokes the function synchronously with the record's exact `requestPayload` and deletes the
  * message only when that invocation succeeds; otherwise the message stays on the queue (its receive
- * count grows) and the error is counted.
+ * count grows) and the error is counted. A record without `requestPayload` (Lambda leaves it out of
+ * records over the size limit) cannot be replayed: it is reported with what it holds (timestamp,
+ * request id, condition, error), counted separately and left on the queue.
  *
  * Pure parts (grouping, the summary and its text) take and return plain values; `redrive()` does the
  * I/O through the SQS and Lambda clients it is given.
@@ -41,6 +43,8 @@ export interface RedriveTarget {
   readonly functionName: string;
   /** Function name that records must name in `requestContext.functionArn`. */
   readonly recordFunctionName: string;
+  /** The function's log group, e.g. `/aws/lambda/waf-log-pipeline-dev-processor`, named in reports. */
+  readonly processorLogGroupName: string;
   /** The function's timeout in seconds; sets how long received messages stay invisible. */
   readonly functionTimeoutSeconds: number;
 }
@@ -63,7 +67,23 @@ export type MessageOutcome =
       readonly condition: string;
       readonly error: string;
     }
-  | { readonly kind: "not-a-record"; readonly messageId: string; readonly problem: string };
+  | { readonly kind: "not-a-record"; readonly messageId: string; readonly problem: string }
+  | ({ readonly kind: "no-payload" } & PayloadlessRecord);
+
+/** An on-failure record without `requestPayload`: what it holds, and what the operator can do. */
+export interface PayloadlessRecord {
+  readonly messageId: string;
+  /** The record's `timestamp` (ISO 8601): when Lambda gave up on the event. */
+  readonly timestamp: string;
+  /** `requestContext.requestId`: the request id in the function's log lines (START, END, REPORT). */
+  readonly requestId: string;
+  /** `requestContext.condition`, e.g. `RetriesExhausted`. */
+  readonly condition: string;
+  /** `responsePayload.errorMessage`, or {@link NO_ERROR_MESSAGE}. */
+  readonly error: string;
+  /** The explanation printed for the operator (see {@link payloadlessProblem}). */
+  readonly problem: string;
+}
 
 /** Messages with the same group key and how many there are. */
 export interface ErrorGroup {
@@ -87,6 +107,8 @@ export interface RedriveSummary {
   readonly wouldRedrive: number;
   /** Messages that are not on-failure records of the function; left on the queue. */
   readonly notRecords: readonly { readonly messageId: string; readonly problem: string }[];
+  /** On-failure records without `requestPayload`, which cannot be replayed; left on the queue. */
+  readonly noPayload: readonly PayloadlessRecord[];
   /** Dry run: by condition and recorded error; otherwise: still-failing messages by their new error. Largest first. */
   readonly byError: readonly ErrorGroup[];
 }
@@ -124,6 +146,11 @@ export function summarize(outcomes: readonly MessageOutcome[], dryRun: boolean):
     notRecords: outcomes.flatMap((o) =>
       o.kind === "not-a-record" ? [{ messageId: o.messageId, problem: o.problem }] : [],
     ),
+    noPayload: outcomes.flatMap((o) => {
+      if (o.kind !== "no-payload") return [];
+      const { kind: _kind, ...record } = o;
+      return [record];
+    }),
     byError,
   };
 }
@@ -135,10 +162,13 @@ export function summarize(outcomes: readonly MessageOutcome[], dryRun: boolean):
  * redriven: 1
  * still failing: 1
  * not on-failure records (left on the queue): 1
+ * records without request payload, cannot be replayed (left on the queue): 1
  * still failing, by error message:
  *   1  S3 PutObject failed: SlowDown
  * not on-failure records:
  *   5c0f…: the body is not JSON: …
+ * records without request payload:
+ *   9d2e…: the on-failure record holds no request payload (…): …
  * ```
  */
 export function formatSummary(summary: RedriveSummary): string {
@@ -149,6 +179,9 @@ export function formatSummary(summary: RedriveSummary): string {
     lines.push(`redriven: ${summary.redriven}`, `still failing: ${summary.stillFailing}`);
   }
   lines.push(`not on-failure records (left on the queue): ${summary.notRecords.length}`);
+  lines.push(
+    `records without request payload, cannot be replayed (left on the queue): ${summary.noPayload.length}`,
+  );
   if (summary.byError.length > 0) {
     lines.push(
       summary.dryRun ? "would redrive, by condition and error message:" : "still failing, by error message:",
@@ -163,6 +196,10 @@ export function formatSummary(summary: RedriveSummary): string {
     lines.push("not on-failure records:");
     for (const { messageId, problem } of summary.notRecords) lines.push(`  ${messageId}: ${problem}`);
   }
+  if (summary.noPayload.length > 0) {
+    lines.push("records without request payload:");
+    for (const { messageId, problem } of summary.noPayload) lines.push(`  ${messageId}: ${problem}`);
+  }
   if (summary.dryRun)
     lines.push("dry run: nothing was invoked or deleted; every received message is visible again");
   return lines.join("\n");
@@ -171,7 +208,29 @@ export function formatSummary(summary: RedriveSummary): string {
 /** Exit code of a run: 0 when everything found was redriven (or a dry run), 1 when anything is left. */
 export function exitCodeOf(summary: RedriveSummary): 0 | 1 {
   if (summary.dryRun) return 0;
-  return summary.stillFailing === 0 && summary.notRecords.length === 0 ? 0 : 1;
+  return summary.stillFailing === 0 && summary.notRecords.length === 0 && summary.noPayload.length === 0
+    ? 0
+    : 1;
+}
+
+/**
+ * What an operator reads for an on-failure record without `requestPayload`: why it cannot be replayed
+ * and where the event's log events can be found, from what the record holds.
+ *
+ * @param logGroupName the function's log group
+ * @param record the record's timestamp (ISO 8601), request id, condition and error message
+ */
+export function payloadlessProblem(
+  logGroupName: string,
+  record: Pick<PayloadlessRecord, "timestamp" | "requestId" | "condition" | "error">,
+): string {
+  return (
+    "the on-failure record holds no request payload (Lambda leaves it out of records over the size limit): " +
+    `the event cannot be replayed from the queue; find its log events in the log group ${logGroupName} by time: ` +
+    `the invocation with request id ${record.requestId} (condition ${record.condition}, error ${JSON.stringify(record.error)}) ` +
+    `failed up to ${record.timestamp}; its "subscription event failed" line names the WAF log group and log stream ` +
+    "whose log events it held. Delete the message once they are recovered"
+  );
 }
 
 /** The clients redrive talks to, and where it reports progress (one line per call). */
@@ -251,6 +310,21 @@ async function handleMessage(
   const messageId = message.MessageId ?? "(no message id)";
   const parsed = parseFailureRecord(message.Body ?? "", target.recordFunctionName);
   if (!parsed.ok) return { kind: "not-a-record", messageId, problem: parsed.problem };
+  if (parsed.requestPayload === undefined) {
+    const { timestamp, requestContext } = parsed.record;
+    const held = {
+      timestamp,
+      requestId: requestContext.requestId,
+      condition: requestContext.condition,
+      error: parsed.errorMessage ?? NO_ERROR_MESSAGE,
+    };
+    return {
+      kind: "no-payload",
+      messageId,
+      ...held,
+      problem: payloadlessProblem(target.processorLogGroupName, held),
+    };
+  }
   if (options.dryRun) {
     return {
       kind: "would-redrive",
@@ -322,5 +396,7 @@ function progressLine(index: number, outcome: MessageOutcome): string {
       return `${head} would redrive (${outcome.condition}: ${outcome.error})`;
     case "not-a-record":
       return `${head} not an on-failure record, left on the queue: ${outcome.problem}`;
+    case "no-payload":
+      return `${head} cannot be replayed, left on the queue: ${outcome.problem}`;
   }
 }
