@@ -15,7 +15,19 @@ function fixture(name: string): PlanJson {
 }
 
 const WARNING_HEADER =
-  "> [!CAUTION]\n> **This plan deletes or replaces resources that hold data or grant access, or changes the Cortex role's trust policy. Check each line below before you approve.**\n>\n";
+  "> [!CAUTION]\n> **This plan deletes or replaces resources that hold data or grant access, or changes who may assume the Cortex role, use the KMS key or what Cortex may read. Check each line below before you approve.**\n>\n";
+
+/** The warning lines of a summary (`> - …`), in order. */
+function warningLines(markdown: string): string[] {
+  return markdown.split("\n").filter((line) => line.startsWith("> - "));
+}
+
+const KEY_WARNING =
+  "the customer-managed KMS key: the objects and messages encrypted with it become unreadable once it is deleted at the end of its deletion window.";
+const KEY_POLICY_WARNING =
+  "the KMS key policy decides who may use the key, and so who may decrypt the logs and messages (the processor, S3, Cortex, CloudWatch); a missing grant stops the pipeline or cuts Cortex off.";
+const READER_POLICY_WARNING =
+  "the Cortex reader role's policy decides what Cortex may read (the objects, the notification queue, `kms:Decrypt`); a narrower policy cuts Cortex off, a wider one lets it read more.";
 
 describe("parsePlanJson", () => {
   it("names the file when it is not JSON", () => {
@@ -115,6 +127,70 @@ describe("summarizePlan", () => {
       "> - **trust policy change** `aws_iam_role.cortex-reader`: `assume_role_policy` of the Cortex reader role changes; it decides who may assume the role (the Cortex account and the external ID).",
     );
     expect(markdown).toContain("| `aws_iam_role.cortex-reader` | update | `assume_role_policy` |");
+  });
+
+  it("warns when the KMS key and its key policy are deleted, not for the alias", () => {
+    expect(warningLines(summarizePlan(fixture("kms-key-delete.json")))).toEqual([
+      `> - **delete** \`aws_kms_key.PipelineKey_2F649B02\`: ${KEY_WARNING}`,
+      `> - **key policy delete** \`aws_kms_key_policy.PipelineKeyPolicy_9E9AED19\`: ${KEY_POLICY_WARNING}`,
+    ]);
+  });
+
+  it("warns when the KMS key and its key policy are replaced", () => {
+    expect(warningLines(summarizePlan(fixture("kms-key-replace.json")))).toEqual([
+      `> - **replace** \`aws_kms_key.PipelineKey_2F649B02\`: ${KEY_WARNING}`,
+      `> - **key policy replace** \`aws_kms_key_policy.PipelineKeyPolicy_9E9AED19\`: ${KEY_POLICY_WARNING}`,
+    ]);
+  });
+
+  it("warns when the key policy is updated, not when the key's description is", () => {
+    expect(warningLines(summarizePlan(fixture("kms-key-policy-update.json")))).toEqual([
+      `> - **key policy update** \`aws_kms_key_policy.PipelineKeyPolicy_9E9AED19\`: ${KEY_POLICY_WARNING}`,
+    ]);
+  });
+
+  it("puts the warning block with the key policy change above the counts", () => {
+    expect(summarizePlan(fixture("kms-key-policy-update.json"))).toContain(
+      `${WARNING_HEADER}> - **key policy update** \`aws_kms_key_policy.PipelineKeyPolicy_9E9AED19\`: ${KEY_POLICY_WARNING}\n\n**Plan:** 0 to create, 2 to update, 0 to replace, 0 to delete.`,
+    );
+  });
+
+  it("warns when the Cortex reader role's inline policy is updated, not the processor's", () => {
+    expect(warningLines(summarizePlan(fixture("cortex-reader-policy-update.json")))).toEqual([
+      `> - **Cortex reader policy update** \`aws_iam_role_policy.CortexReaderRole_Policy_318BCD95\`: ${READER_POLICY_WARNING}`,
+    ]);
+  });
+
+  it("recognizes the Cortex reader role's inline policy by its role name under another address", () => {
+    expect(warningLines(summarizePlan(fixture("cortex-reader-policy-moved.json")))).toEqual([
+      `> - **Cortex reader policy delete** \`aws_iam_role_policy.Reader_Policy_5A1B2C3D\`: ${READER_POLICY_WARNING}`,
+    ]);
+  });
+
+  it("recognizes the Cortex reader role's inline policy by its address when its role is not known", () => {
+    const plan = parsePlanJson(
+      JSON.stringify({
+        format_version: "1.2",
+        resource_changes: [
+          {
+            address: "aws_iam_role_policy.CortexReaderRole_Policy_318BCD95",
+            mode: "managed",
+            type: "aws_iam_role_policy",
+            name: "CortexReaderRole_Policy_318BCD95",
+            change: {
+              actions: ["delete", "create"],
+              before: { name: "cortex-read-waf-logs" },
+              after: { name: "cortex-read-waf-logs" },
+              after_unknown: { role: true },
+            },
+          },
+        ],
+      }),
+      "inline.json",
+    );
+    expect(warningLines(summarizePlan(plan))).toEqual([
+      `> - **Cortex reader policy replace** \`aws_iam_role_policy.CortexReaderRole_Policy_318BCD95\`: ${READER_POLICY_WARNING}`,
+    ]);
   });
 
   it("never prints the old or new external ID of a trust policy change", () => {

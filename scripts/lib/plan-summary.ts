@@ -1,7 +1,9 @@
 /**
  * Markdown summary of a Terraform plan for a pull-request comment: counts, a table of every
  * changed resource, and a warning block when the plan deletes or replaces something that holds
- * data or grants access, or changes who may assume the Cortex reader role.
+ * data or grants access (the bucket, a queue, a log group, the Cortex reader role, the KMS key), or
+ * changes who may assume the Cortex reader role, who may use the KMS key (its key policy) or what the
+ * Cortex reader role may read (its inline policy).
  *
  * Sensitive values never appear in the output: it prints resource addresses, actions and
  * attribute NAMES only, and as a second guard it redacts every value that the plan marks
@@ -16,6 +18,9 @@ import type { PlanJson, ResourceChange } from "./plan-json.js";
 
 /** Name suffix of the Cortex reader role (`waf-log-pipeline-<env>-cortex-reader`, from src/naming.ts). */
 export const CORTEX_READER_ROLE_SUFFIX = resourceNames("x").cortexReaderRole.slice(stackName("x").length);
+
+/** Address fragment of the Cortex reader role's resources: the construct id `CortexReaderRole` of the stack. */
+export const CORTEX_READER_CONSTRUCT_ID = "CortexReaderRole";
 
 /** Text that replaces a sensitive value wherever it would appear. */
 export const REDACTED = "(sensitive)";
@@ -174,6 +179,20 @@ export function isCortexReaderRole(rc: ResourceChange): boolean {
   return rc.type === "aws_iam_role" && (nameOf(rc, "name")?.endsWith(CORTEX_READER_ROLE_SUFFIX) ?? false);
 }
 
+/**
+ * Whether `rc` is the Cortex reader role's inline policy: an `aws_iam_role_policy` whose `role` (the
+ * role name, after or, when unknown or deleted, before) ends with `-cortex-reader`, or whose address
+ * contains the construct id `CortexReaderRole` (which also finds it when neither value is known).
+ */
+export function isCortexReaderPolicy(rc: ResourceChange): boolean {
+  if (rc.type !== "aws_iam_role_policy") return false;
+  const roleName = nameOf(rc, "role");
+  return (
+    (roleName?.endsWith(CORTEX_READER_ROLE_SUFFIX) ?? false) ||
+    rc.address.includes(CORTEX_READER_CONSTRUCT_ID)
+  );
+}
+
 /** What a resource holds, for the warning, or undefined when deleting it loses nothing. */
 function holds(rc: ResourceChange): string | undefined {
   switch (rc.type) {
@@ -189,6 +208,8 @@ function holds(rc: ResourceChange): string | undefined {
       return isCortexReaderRole(rc)
         ? "the Cortex reader role: Cortex loses access to the logs until it is re-created and re-verified"
         : undefined;
+    case "aws_kms_key":
+      return "the customer-managed KMS key: the objects and messages encrypted with it become unreadable once it is deleted at the end of its deletion window";
     default:
       return undefined;
   }
@@ -211,6 +232,17 @@ export function riskWarnings(plan: PlanJson): string[] {
     ) {
       warnings.push(
         `- **trust policy change** \`${rc.address}\`: \`assume_role_policy\` of the Cortex reader role changes; it decides who may assume the role (the Cortex account and the external ID).`,
+      );
+    }
+    const changesAccess = kind === "update" || kind === "replace" || kind === "delete";
+    if (rc.type === "aws_kms_key_policy" && changesAccess) {
+      warnings.push(
+        `- **key policy ${kind}** \`${rc.address}\`: the KMS key policy decides who may use the key, and so who may decrypt the logs and messages (the processor, S3, Cortex, CloudWatch); a missing grant stops the pipeline or cuts Cortex off.`,
+      );
+    }
+    if (isCortexReaderPolicy(rc) && changesAccess) {
+      warnings.push(
+        `- **Cortex reader policy ${kind}** \`${rc.address}\`: the Cortex reader role's policy decides what Cortex may read (the objects, the notification queue, \`kms:Decrypt\`); a narrower policy cuts Cortex off, a wider one lets it read more.`,
       );
     }
   }
@@ -239,7 +271,7 @@ export function summarizePlan(plan: PlanJson, options: SummaryOptions = {}): str
   if (warnings.length > 0) {
     lines.push(
       "> [!CAUTION]",
-      "> **This plan deletes or replaces resources that hold data or grant access, or changes the Cortex role's trust policy. Check each line below before you approve.**",
+      "> **This plan deletes or replaces resources that hold data or grant access, or changes who may assume the Cortex role, use the KMS key or what Cortex may read. Check each line below before you approve.**",
       ">",
       ...warnings.map((warning) => `> ${warning}`),
       "",
