@@ -28,7 +28,7 @@ export const LAMBDA_CREDENTIALS_MODULE = "lambda-credentials.ts";
 /**
  * When `functions/<name>/lambda-credentials.ts` exists, bundles it in place of
  * `@aws-sdk/credential-provider-node` (the SDK's default credential chain with its SSO, ini,
- * process, web identity and metadata providers and their STS/SSO clients, about 140 KB). Only for
+ * process, web identity and metadata providers and their STS/SSO clients, about 135 KB). Only for
  * code that runs in Lambda, where the chain always ends at its first link, the environment; the
  * module says why in detail.
  */

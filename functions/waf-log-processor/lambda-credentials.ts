@@ -10,8 +10,8 @@
  * config files, `credential_process`, web identity token file, container and instance metadata,
  * with STS, SSO and sign-in clients of their own). In Lambda that chain always stops at its first
  * link, the environment, which this module implements the same way (`fromEnv` of
- * `@aws-sdk/credential-provider-env`): the rest is about 140 KB of bundle, a fifth of its load time,
- * that never runs. Outside Lambda, the tools that load the bundle (replay, bench, the tests) pass
+ * `@aws-sdk/credential-provider-env`). The rest never runs there, yet was about 135 KB of the
+ * bundle and a third of its load time above bare Node. Outside Lambda, the tools that load the bundle (replay, bench, the tests) pass
  * their own S3 client, and `S3_ENDPOINT` mode takes static credentials from the environment; only
  * the TypeScript sources (not the bundle) keep the full chain.
  */
