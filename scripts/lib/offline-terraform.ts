@@ -478,17 +478,28 @@ async function runTerraform(
   }
 }
 
+/** A stack copy after `terraform init` and a clean `terraform validate`, ready to plan. */
+interface ValidatedStack {
+  readonly bin: string;
+  readonly stackCopy: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Variables the stack declares. */
+  readonly variables: readonly string[];
+  readonly validate: ValidateResult;
+}
+
 /**
- * Offline `terraform init`, `validate`, `plan` and `show -json` of one synthesized stack directory
- * (e.g. `cdktf.out/stacks/waf-log-pipeline-dev`), in a temporary copy of only that directory.
+ * Copies and rewrites `stackDir` (see {@link prepareOfflineStack}), runs `terraform init` and
+ * `terraform validate` there, calls `use` with the validated copy, and removes the copy afterwards
+ * (unless `keepWorkDir`).
  *
- * @throws OfflineTerraformError when Terraform fails, or `validate` reports any error or warning
- *   (the message lists the diagnostics).
+ * @throws OfflineTerraformError when Terraform fails or `validate` reports any error or warning
  */
-export async function offlinePlan(
+async function withValidatedStack<T>(
   stackDir: string,
-  options: OfflinePlanOptions = {},
-): Promise<OfflinePlanResult> {
+  options: OfflinePlanOptions,
+  use: (stack: ValidatedStack, root: string, backend: string | undefined) => Promise<T>,
+): Promise<T> {
   const bin = options.terraformBin ?? "terraform";
   const pluginDir = options.pluginDir ?? DEFAULT_PLUGIN_DIR;
   const { root, stackCopy, variables, backend } = await prepareOfflineStack(stackDir);
@@ -514,34 +525,96 @@ export async function offlinePlan(
         `terraform validate of ${stackDir}: ${validate.error_count} error(s), ${validate.warning_count} warning(s)\n${lines.join("\n")}`,
       );
     }
-
-    const values: Record<string, string> = {};
-    if (variables.includes("cortex_external_id")) values.cortex_external_id = PLACEHOLDER_EXTERNAL_ID;
-    Object.assign(values, options.variables);
-    const varArgs = Object.entries(values).flatMap(([name, value]) => ["-var", `${name}=${value}`]);
-    const plan = await runTerraform(
-      bin,
-      [
-        "plan",
-        "-input=false",
-        "-refresh=false",
-        "-lock=false",
-        "-no-color",
-        "-out=offline.tfplan",
-        ...varArgs,
-      ],
-      stackCopy,
-      env,
-    );
-    const show = await runTerraform(bin, ["show", "-json", "-no-color", "offline.tfplan"], stackCopy, env);
-    return {
-      validate,
-      planJson: JSON.parse(show.stdout) as Record<string, unknown>,
-      planText: plan.stdout,
-      backend,
-      workDir: options.keepWorkDir ? root : undefined,
-    };
+    return await use({ bin, stackCopy, env, variables, validate }, root, backend);
   } finally {
     if (!options.keepWorkDir) await rm(root, { recursive: true, force: true });
   }
+}
+
+/**
+ * `terraform plan` and `show -json` in a validated stack copy, with `cortex_external_id` set to
+ * {@link PLACEHOLDER_EXTERNAL_ID} where declared, overridden by `values`.
+ *
+ * @throws OfflineTerraformError when Terraform fails (its message holds Terraform's output)
+ */
+async function planValidatedStack(
+  stack: ValidatedStack,
+  values: Readonly<Record<string, string>> | undefined,
+): Promise<{ planJson: Record<string, unknown>; planText: string }> {
+  const { bin, stackCopy, env } = stack;
+  const all: Record<string, string> = {};
+  if (stack.variables.includes("cortex_external_id")) all.cortex_external_id = PLACEHOLDER_EXTERNAL_ID;
+  Object.assign(all, values);
+  const varArgs = Object.entries(all).flatMap(([name, value]) => ["-var", `${name}=${value}`]);
+  const plan = await runTerraform(
+    bin,
+    ["plan", "-input=false", "-refresh=false", "-lock=false", "-no-color", "-out=offline.tfplan", ...varArgs],
+    stackCopy,
+    env,
+  );
+  const show = await runTerraform(bin, ["show", "-json", "-no-color", "offline.tfplan"], stackCopy, env);
+  return { planJson: JSON.parse(show.stdout) as Record<string, unknown>, planText: plan.stdout };
+}
+
+/**
+ * Offline `terraform init`, `validate`, `plan` and `show -json` of one synthesized stack directory
+ * (e.g. `cdktf.out/stacks/waf-log-pipeline-dev`), in a temporary copy of only that directory.
+ *
+ * @throws OfflineTerraformError when Terraform fails, or `validate` reports any error or warning
+ *   (the message lists the diagnostics).
+ */
+export async function offlinePlan(
+  stackDir: string,
+  options: OfflinePlanOptions = {},
+): Promise<OfflinePlanResult> {
+  return withValidatedStack(stackDir, options, async (stack, root, backend) => {
+    const { planJson, planText } = await planValidatedStack(stack, options.variables);
+    return {
+      validate: stack.validate,
+      planJson,
+      planText,
+      backend,
+      workDir: options.keepWorkDir ? root : undefined,
+    };
+  });
+}
+
+/** One plan of {@link offlinePlanEach}: the plan, or the error Terraform refused it with. */
+export type OfflinePlanAttempt =
+  | { readonly ok: true; readonly planJson: Record<string, unknown>; readonly planText: string }
+  | { readonly ok: false; readonly error: OfflineTerraformError };
+
+/** Result of {@link offlinePlanEach}. */
+export interface OfflinePlanEachResult {
+  /** `terraform validate -json` output (0 errors and 0 warnings, or offlinePlanEach throws). */
+  readonly validate: ValidateResult;
+  /** One attempt per variable set, in the same order. */
+  readonly attempts: readonly OfflinePlanAttempt[];
+}
+
+/**
+ * Like {@link offlinePlan}, but initializes and validates the stack copy once and then plans it once
+ * per entry of `variableSets` (each passed as `-var`, over the `cortex_external_id` placeholder), for
+ * checks of variable validation. A plan that Terraform refuses (e.g. a failed `validation` block) is
+ * returned as `{ ok: false, error }`, whose message holds Terraform's output, instead of thrown.
+ *
+ * @throws OfflineTerraformError when `init` fails, or `validate` reports any error or warning
+ */
+export async function offlinePlanEach(
+  stackDir: string,
+  variableSets: readonly Readonly<Record<string, string>>[],
+  options: Pick<OfflinePlanOptions, "pluginDir" | "terraformBin"> = {},
+): Promise<OfflinePlanEachResult> {
+  return withValidatedStack(stackDir, options, async (stack) => {
+    const attempts: OfflinePlanAttempt[] = [];
+    for (const values of variableSets) {
+      try {
+        attempts.push({ ok: true, ...(await planValidatedStack(stack, values)) });
+      } catch (error) {
+        if (!(error instanceof OfflineTerraformError)) throw error;
+        attempts.push({ ok: false, error });
+      }
+    }
+    return { validate: stack.validate, attempts };
+  });
 }

@@ -65,31 +65,33 @@ describe("NotificationQueues", () => {
     });
   });
 
-  it("lets S3 send only for this bucket and account", () => {
+  it("lets S3 send only for this bucket and account, denies requests without TLS, and allows nothing else", () => {
     const bucket = synthesized.stack.logArchiveBucket.bucket;
-    const policy = policyOf(blockOf(synthesized.tf, queues.queuePolicy));
-    expect(policy.Statement[0]).toEqual({
-      Sid: "AllowS3EventNotifications",
-      Effect: "Allow",
-      Principal: { Service: "s3.amazonaws.com" },
-      Action: "sqs:SendMessage",
-      Resource: ref(queues.queue, "arn"),
-      Condition: {
-        ArnEquals: { "aws:SourceArn": ref(bucket, "arn") },
-        StringEquals: { "aws:SourceAccount": "111122223333" },
-      },
-    });
-  });
-
-  it("denies queue requests without TLS", () => {
-    const policy = policyOf(blockOf(synthesized.tf, queues.queuePolicy));
-    expect(policy.Statement[1]).toEqual({
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "sqs:*",
-      Resource: [ref(queues.queue, "arn")],
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    const block = blockOf(synthesized.tf, queues.queuePolicy);
+    expect(block.queue_url).toBe(ref(queues.queue, "url"));
+    expect(policyOf(block)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "AllowS3EventNotifications",
+          Effect: "Allow",
+          Principal: { Service: "s3.amazonaws.com" },
+          Action: "sqs:SendMessage",
+          Resource: ref(queues.queue, "arn"),
+          Condition: {
+            ArnEquals: { "aws:SourceArn": ref(bucket, "arn") },
+            StringEquals: { "aws:SourceAccount": "111122223333" },
+          },
+        },
+        {
+          Sid: "DenyInsecureTransport",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "sqs:*",
+          Resource: [ref(queues.queue, "arn")],
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+      ],
     });
   });
 

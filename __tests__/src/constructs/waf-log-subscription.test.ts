@@ -58,13 +58,6 @@ describe("WafLogSubscription", () => {
     }
   });
 
-  it("never subscribes the processor's own log group", () => {
-    const subscribed = Object.values(
-      resourcesOfType(synthesized.tf, "aws_cloudwatch_log_subscription_filter"),
-    ).map((block) => block.log_group_name);
-    expect(subscribed).not.toContain(blockOf(synthesized.tf, synthesized.stack.processor.logGroup).name);
-  });
-
   it("keys each subscription's Terraform address by its log group name", () => {
     expect(synthesized.stack.subscriptions.map((s) => addressOf(s.subscriptionFilter))).toEqual([
       "aws_cloudwatch_log_subscription_filter.aws-waf-logs-shop-alb_SubscriptionFilter_7CD8C364",
