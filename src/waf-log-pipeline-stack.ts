@@ -220,6 +220,7 @@ export class WafLogPipelineStack extends TerraformStack {
         region: config.region,
         processorRoleArn: this.processor.role.arn,
         cortexReaderRoleArn: this.cortexReaderRole.role.arn,
+        logBucketArn: bucket.arn,
         allowCloudWatchAlarms: alarmsWithTopic,
       });
       // S3 sends a test event to the (encrypted) queue when the notification is configured.

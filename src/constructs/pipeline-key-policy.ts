@@ -1,4 +1,5 @@
 import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { partitionOf, policyDocument, type PolicyStatement } from "../iam-policy";
 import { acknowledgeWildcard } from "../rules/wildcard-acknowledgement";
@@ -18,6 +19,9 @@ export const CORTEX_KEY_ACTIONS = ["kms:Decrypt"] as const;
  */
 export const SERVICE_PRODUCER_KEY_ACTIONS = ["kms:GenerateDataKey*", "kms:Decrypt"] as const;
 
+/** An S3 bucket ARN: `arn:<partition>:s3:::<bucket name>` (3–63 characters of a-z, 0-9, . and -). */
+const S3_BUCKET_ARN = /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
 export interface PipelineKeyPolicyProps {
   /** Id (or ARN) of the key the policy belongs to. */
   readonly keyId: string;
@@ -29,6 +33,11 @@ export interface PipelineKeyPolicyProps {
   readonly processorRoleArn: string;
   /** ARN of the role Cortex assumes: it decrypts objects and notification messages. */
   readonly cortexReaderRoleArn: string;
+  /**
+   * ARN of the log bucket (`arn:<partition>:s3:::<name>`, or a reference to it): the only
+   * `aws:SourceArn` for which S3 may use the key, so no other bucket's notifications can.
+   */
+  readonly logBucketArn: string;
   /** Whether CloudWatch alarms publish to a topic encrypted with the key. @default false */
   readonly allowCloudWatchAlarms?: boolean;
 }
@@ -38,8 +47,9 @@ export interface PipelineKeyPolicyProps {
  * (https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html). It lets:
  * - the account (its root) administer the key and, through IAM policies, delegate its use: the
  *   default key policy statement, without which the key becomes unmanageable;
- * - `s3.amazonaws.com`, for requests from this account only (`aws:SourceAccount`), generate data keys
- *   and decrypt: S3 encrypts each event notification it sends to the encrypted queue;
+ * - `s3.amazonaws.com`, for requests from this account (`aws:SourceAccount`) on behalf of the log bucket
+ *   only (`aws:SourceArn`), generate data keys and decrypt: S3 encrypts each event notification it
+ *   sends to the encrypted queue;
  * - the processor role `kms:GenerateDataKey` and `kms:Decrypt` (SSE-KMS objects, the encrypted failure
  *   queue: Lambda sends on-failure records with the function's execution role);
  * - the Cortex reader role `kms:Decrypt` (objects and notification messages);
@@ -56,6 +66,11 @@ export class PipelineKeyPolicy extends Construct {
     if (!/^\d{12}$/.test(props.accountId)) {
       problems.push(
         `props.accountId: must be a 12-digit AWS account id, got ${JSON.stringify(props.accountId)}`,
+      );
+    }
+    if (!Token.isUnresolved(props.logBucketArn) && !S3_BUCKET_ARN.test(props.logBucketArn)) {
+      problems.push(
+        `props.logBucketArn: must be an S3 bucket ARN (arn:<partition>:s3:::<bucket name>), got ${JSON.stringify(props.logBucketArn)}`,
       );
     }
     throwIfInvalid("PipelineKeyPolicy", problems);
@@ -75,7 +90,7 @@ export class PipelineKeyPolicy extends Construct {
         Principal: { Service: "s3.amazonaws.com" },
         Action: [...SERVICE_PRODUCER_KEY_ACTIONS],
         Resource: "*",
-        Condition: thisAccount,
+        Condition: { ...thisAccount, ArnLike: { "aws:SourceArn": props.logBucketArn } },
       },
       {
         Sid: "ProcessorWritesObjectsAndFailures",
@@ -116,7 +131,7 @@ export class PipelineKeyPolicy extends Construct {
     acknowledgeWildcard(
       this,
       "kms:GenerateDataKey*",
-      "S3 (event notifications to the encrypted queue) and CloudWatch (alarms to the encrypted topic) call GenerateDataKey and its variants; AWS documents this action pattern for them, limited to this account by aws:SourceAccount",
+      "S3 (event notifications to the encrypted queue) and CloudWatch (alarms to the encrypted topic) call GenerateDataKey and its variants; AWS documents this action pattern for them, limited to this account by aws:SourceAccount and, for S3, to the log bucket by aws:SourceArn",
     );
   }
 }

@@ -1,6 +1,7 @@
-import { Testing } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PipelineKey } from "../../../src/constructs/pipeline-key";
+import { PipelineKeyPolicy } from "../../../src/constructs/pipeline-key-policy";
 import { PropsError } from "../../../src/constructs/props-error";
 import { applySecurityRules } from "../../../src/rules";
 import { addressOf, blockOf, policyOf, ref, resourcesOfType, synthesizeStack } from "../../helpers/stack";
@@ -125,7 +126,10 @@ describe("encryption", () => {
           Principal: { Service: "s3.amazonaws.com" },
           Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
           Resource: "*",
-          Condition: { StringEquals: { "aws:SourceAccount": "111122223333" } },
+          Condition: {
+            StringEquals: { "aws:SourceAccount": "111122223333" },
+            ArnLike: { "aws:SourceArn": ref(stack.logArchiveBucket.bucket, "arn") },
+          },
         },
         {
           Sid: "ProcessorWritesObjectsAndFailures",
@@ -244,6 +248,27 @@ describe("PipelineKey", () => {
       new PropsError("PipelineKey", [
         'props.aliasName: must be "alias/" followed by 1–250 letters, digits, / _ -, and not start with "alias/aws/" (reserved for AWS-managed keys), got "alias/aws/s3"',
         "props.deletionWindowDays: must be a whole number from 7 to 30 days, got 3",
+      ]),
+    );
+  });
+});
+
+describe("PipelineKeyPolicy", () => {
+  it("rejects a log bucket ARN that is not an S3 bucket ARN, with the account, all at once", () => {
+    expect(
+      () =>
+        new PipelineKeyPolicy(new TerraformStack(Testing.app(), "test"), "KeyPolicy", {
+          keyId: "1234abcd-12ab-34cd-56ef-1234567890ab",
+          accountId: "1234",
+          region: "us-east-1",
+          processorRoleArn: "arn:aws:iam::111122223333:role/processor",
+          cortexReaderRoleArn: "arn:aws:iam::111122223333:role/cortex-reader",
+          logBucketArn: "waf-logs",
+        }),
+    ).toThrow(
+      new PropsError("PipelineKeyPolicy", [
+        'props.accountId: must be a 12-digit AWS account id, got "1234"',
+        'props.logBucketArn: must be an S3 bucket ARN (arn:<partition>:s3:::<bucket name>), got "waf-logs"',
       ]),
     );
   });
