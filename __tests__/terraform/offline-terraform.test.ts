@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  pluginMirrorDir,
   buildArchive,
   OfflineTerraformError,
   prepareOfflineStack,
@@ -237,5 +238,19 @@ describe("prepareOfflineStack", () => {
     await expect(prepareOfflineStack("/nonexistent/stack")).rejects.toThrow(
       '/nonexistent/stack/cdk.tf.json: not found (run "npm run synth" first)',
     );
+  });
+});
+
+describe("pluginMirrorDir", () => {
+  it("uses /opt/tf-plugins when TF_PLUGIN_MIRROR_DIR is not set", () => {
+    expect(pluginMirrorDir({})).toBe("/opt/tf-plugins");
+  });
+
+  it("uses TF_PLUGIN_MIRROR_DIR when it is set", () => {
+    expect(pluginMirrorDir({ TF_PLUGIN_MIRROR_DIR: "/srv/terraform-mirror" })).toBe("/srv/terraform-mirror");
+  });
+
+  it("ignores a blank TF_PLUGIN_MIRROR_DIR", () => {
+    expect(pluginMirrorDir({ TF_PLUGIN_MIRROR_DIR: "  " })).toBe("/opt/tf-plugins");
   });
 });

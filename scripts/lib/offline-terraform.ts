@@ -36,6 +36,15 @@ const execFileAsync = promisify(execFile);
 export const DEFAULT_PLUGIN_DIR = "/opt/tf-plugins";
 
 /**
+ * The provider mirror to use: `TF_PLUGIN_MIRROR_DIR` when set (and not blank), else
+ * {@link DEFAULT_PLUGIN_DIR}.
+ */
+export function pluginMirrorDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const dir = env.TF_PLUGIN_MIRROR_DIR?.trim();
+  return dir ? dir : DEFAULT_PLUGIN_DIR;
+}
+
+/**
  * Placeholder value of the `cortex_external_id` variable for offline plans (a UUIDv4, the form
  * users are told to choose). It is sensitive in the stack, so it never shows in the plan output.
  */
@@ -85,7 +94,7 @@ export interface OfflinePlanOptions {
    * @default `{ cortex_external_id: PLACEHOLDER_EXTERNAL_ID }` where the stack declares it
    */
   readonly variables?: Readonly<Record<string, string>>;
-  /** Provider mirror passed to `terraform init -plugin-dir`. @default "/opt/tf-plugins" */
+  /** Provider mirror passed to `terraform init -plugin-dir`. @default `$TF_PLUGIN_MIRROR_DIR`, else "/opt/tf-plugins" */
   readonly pluginDir?: string;
   /** Terraform executable. @default "terraform" (from PATH) */
   readonly terraformBin?: string;
@@ -375,7 +384,7 @@ export async function offlineTerraformAvailability(
   options: Pick<OfflinePlanOptions, "pluginDir" | "terraformBin"> = {},
 ): Promise<OfflineAvailability> {
   const bin = options.terraformBin ?? "terraform";
-  const pluginDir = options.pluginDir ?? DEFAULT_PLUGIN_DIR;
+  const pluginDir = options.pluginDir ?? pluginMirrorDir();
   try {
     await execFileAsync(bin, ["version"], { env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
   } catch (error) {
@@ -501,7 +510,7 @@ async function withValidatedStack<T>(
   use: (stack: ValidatedStack, root: string, backend: string | undefined) => Promise<T>,
 ): Promise<T> {
   const bin = options.terraformBin ?? "terraform";
-  const pluginDir = options.pluginDir ?? DEFAULT_PLUGIN_DIR;
+  const pluginDir = options.pluginDir ?? pluginMirrorDir();
   const { root, stackCopy, variables, backend } = await prepareOfflineStack(stackDir);
   try {
     const env = terraformEnv(root);
