@@ -1,11 +1,7 @@
-import {
-  type PolicyStatement,
-  PolicyReadError,
-  deniesInsecureTransport,
-  policyStatements,
-} from "../policy-document";
+import type { PolicyStatement } from "../policy-document";
 import { SecurityRule } from "../security-rule";
 import { type Element, isExpression } from "../terraform-elements";
+import { insecureTransportDenials, resourcePolicies } from "../tls-only-statement";
 import { attachedToBucket } from "./attached-to-bucket";
 
 /**
@@ -21,31 +17,12 @@ export class S3BucketTlsOnly extends SecurityRule {
 
   protected check(element: Element): string[] {
     if (element.type !== "aws_s3_bucket") return [];
-    const policies = attachedToBucket(element, "aws_s3_bucket_policy").map((p) => ({
-      where: `${p.address} of ${element.address}`,
-      value: p.config.policy,
-    }));
-    if (element.config.policy !== undefined) {
-      policies.push({ where: `the policy argument of ${element.address}`, value: element.config.policy });
-    }
+    const policies = resourcePolicies(element, attachedToBucket(element, "aws_s3_bucket_policy"));
     if (policies.length === 0) return [`${element.address} has no bucket policy`];
 
-    const problems: string[] = [];
-    let covered = { bucket: false, objects: false };
-    for (const { where, value } of policies) {
-      let statements: PolicyStatement[];
-      try {
-        statements = policyStatements(value, element.construct);
-      } catch (error) {
-        if (!(error instanceof PolicyReadError)) throw error;
-        problems.push(`${where} cannot be read: ${error.message}`);
-        continue;
-      }
-      for (const statement of statements.filter((s) => deniesInsecureTransport(s, "s3"))) {
-        const scope = coverage(statement, element);
-        covered = { bucket: covered.bucket || scope.bucket, objects: covered.objects || scope.objects };
-      }
-    }
+    const { denials, problems } = insecureTransportDenials(element, policies, "s3");
+    const scopes = denials.map((statement) => coverage(statement, element));
+    const covered = { bucket: scopes.some((s) => s.bucket), objects: scopes.some((s) => s.objects) };
     if (covered.bucket && covered.objects) return [];
     const missing = [!covered.bucket ? "the bucket" : undefined, !covered.objects ? "its objects" : undefined]
       .filter(Boolean)

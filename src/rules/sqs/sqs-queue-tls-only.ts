@@ -1,11 +1,6 @@
-import {
-  type PolicyStatement,
-  PolicyReadError,
-  deniesInsecureTransport,
-  policyStatements,
-} from "../policy-document";
 import { SecurityRule } from "../security-rule";
 import { type Element, isExpression } from "../terraform-elements";
+import { insecureTransportDenials, resourcePolicies } from "../tls-only-statement";
 import { attachedToQueue } from "./attached-to-queue";
 
 /**
@@ -20,31 +15,11 @@ export class SqsQueueTlsOnly extends SecurityRule {
 
   protected check(element: Element): string[] {
     if (element.type !== "aws_sqs_queue") return [];
-    const policies = attachedToQueue(element, "aws_sqs_queue_policy").map((p) => ({
-      where: `${p.address} of ${element.address}`,
-      value: p.config.policy,
-    }));
-    if (element.config.policy !== undefined) {
-      policies.push({ where: `the policy argument of ${element.address}`, value: element.config.policy });
-    }
+    const policies = resourcePolicies(element, attachedToQueue(element, "aws_sqs_queue_policy"));
     if (policies.length === 0) return [`${element.address} has no queue policy`];
 
-    const problems: string[] = [];
-    for (const { where, value } of policies) {
-      let statements: PolicyStatement[];
-      try {
-        statements = policyStatements(value, element.construct);
-      } catch (error) {
-        if (!(error instanceof PolicyReadError)) throw error;
-        problems.push(`${where} cannot be read: ${error.message}`);
-        continue;
-      }
-      const denies = statements.some(
-        (s) =>
-          deniesInsecureTransport(s, "sqs") && s.resources.some((r) => r === "*" || isQueueArn(r, element)),
-      );
-      if (denies) return [];
-    }
+    const { denials, problems } = insecureTransportDenials(element, policies, "sqs");
+    if (denials.some((s) => s.resources.some((r) => r === "*" || isQueueArn(r, element)))) return [];
     return [
       ...problems,
       `no queue policy of ${element.address} denies sqs:* to every principal when aws:SecureTransport is false on the queue`,
