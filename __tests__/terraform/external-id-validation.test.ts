@@ -4,7 +4,6 @@
 // validation's error message; with a UUID it succeeds. One synth, one init and validate, three plans.
 // Needs the lambda bundle (`npm run build`), terraform on PATH and the provider mirror; skipped loudly
 // without.
-import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,27 +14,14 @@ import {
   EXTERNAL_ID_VALIDATIONS,
   EXTERNAL_ID_VARIABLE,
 } from "../../src/waf-log-pipeline-stack.js";
-import {
-  offlinePlanEach,
-  offlineTerraformAvailability,
-  type OfflinePlanAttempt,
-} from "../../scripts/lib/offline-terraform.js";
-import { PROJECT_ROOT, synthApp } from "../../scripts/lib/terraform-synth.js";
+import { offlinePlanEach, type OfflinePlanAttempt } from "../../scripts/lib/offline-terraform.js";
+import { synthApp } from "../../scripts/lib/terraform-synth.js";
 import { configInput } from "../helpers/config.js";
+import { skipWithoutOfflineTerraform } from "../helpers/offline-terraform-availability.js";
 
-const availability = await offlineTerraformAvailability();
-const bundle = join(PROJECT_ROOT, "dist", "waf-log-processor", "index.cjs");
-const reason = !availability.available
-  ? availability.reason
-  : existsSync(bundle)
-    ? undefined
-    : `the processor bundle ${bundle} is missing (run npm run build)`;
-if (reason !== undefined) {
-  console.warn(
-    `\n*** SKIPPED: terraform validation of ${EXTERNAL_ID_VARIABLE} cannot run here: ${reason}. ***\n`,
-  );
-}
-const skip = reason !== undefined;
+const skip = await skipWithoutOfflineTerraform(`terraform validation of ${EXTERNAL_ID_VARIABLE}`, {
+  bundle: true,
+});
 
 const UUID = "3f6c1a2b-8d4e-4f5a-9b6c-7d8e9f0a1b2c";
 /** The values planned, in order. */

@@ -9,23 +9,16 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONFIG_PATH_VARIABLE, loadConfig } from "../../src/config.js";
 import { stackName } from "../../src/naming.js";
-import {
-  offlinePlan,
-  offlineTerraformAvailability,
-  type OfflinePlanResult,
-} from "../../scripts/lib/offline-terraform.js";
+import { offlinePlan, type OfflinePlanResult } from "../../scripts/lib/offline-terraform.js";
 import { parsePlanJson } from "../../scripts/lib/plan-json.js";
 import { PROJECT_ROOT, synthApp } from "../../scripts/lib/terraform-synth.js";
+import { skipWithoutOfflineTerraform } from "../helpers/offline-terraform-availability.js";
 
 const CONFIG_FILE = "__tests__/fixtures/config/kms-alarms.json";
 const config = loadConfig(join(PROJECT_ROOT, CONFIG_FILE));
 const EXISTING_KEY = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
-const availability = await offlineTerraformAvailability();
-if (!availability.available) {
-  console.warn(`\n*** SKIPPED: offline terraform plan with KMS and alarms: ${availability.reason}. ***\n`);
-}
-const skip = !availability.available;
+const skip = await skipWithoutOfflineTerraform("offline terraform plan with KMS and alarms");
 
 let outdir: string;
 const plans = new Map<string, OfflinePlanResult>();

@@ -3,34 +3,20 @@
 // configuration with redacted fields and a logging filter, processor-side redaction) validates with
 // 0 errors and 0 warnings and plans, offline, from a copy of only its stack directory. Needs the
 // lambda bundle (`npm run build`), terraform on PATH and the provider mirror; skipped loudly without.
-import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stackName } from "../../src/naming.js";
-import {
-  offlinePlan,
-  offlineTerraformAvailability,
-  type OfflinePlanResult,
-} from "../../scripts/lib/offline-terraform.js";
-import { PROJECT_ROOT, synthApp } from "../../scripts/lib/terraform-synth.js";
+import { offlinePlan, type OfflinePlanResult } from "../../scripts/lib/offline-terraform.js";
+import { synthApp } from "../../scripts/lib/terraform-synth.js";
 import { configInput } from "../helpers/config.js";
+import { skipWithoutOfflineTerraform } from "../helpers/offline-terraform-availability.js";
 import { allWafOptions, webAclArn } from "../helpers/waf.js";
 
-const availability = await offlineTerraformAvailability();
-const bundle = join(PROJECT_ROOT, "dist", "waf-log-processor", "index.cjs");
-const reason = !availability.available
-  ? availability.reason
-  : existsSync(bundle)
-    ? undefined
-    : `the processor bundle ${bundle} is missing (run npm run build)`;
-if (reason !== undefined) {
-  console.warn(
-    `\n*** SKIPPED: offline terraform plan with every WAF option cannot run here: ${reason}. ***\n`,
-  );
-}
-const skip = reason !== undefined;
+const skip = await skipWithoutOfflineTerraform("offline terraform plan with every WAF option", {
+  bundle: true,
+});
 
 /** One planned resource change of `terraform show -json`. */
 interface ResourceChange {

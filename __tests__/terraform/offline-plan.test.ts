@@ -13,22 +13,15 @@ import { DEFAULT_CONFIG_PATH, loadConfig, type EnvironmentConfig } from "../../s
 import { stackName } from "../../src/naming.js";
 import {
   offlinePlan,
-  offlineTerraformAvailability,
   PLACEHOLDER_EXTERNAL_ID,
   type OfflinePlanResult,
 } from "../../scripts/lib/offline-terraform.js";
 import { parsePlanJson } from "../../scripts/lib/plan-json.js";
 import { summarizePlan } from "../../scripts/lib/plan-summary.js";
 import { PROJECT_ROOT, synthApp, type SynthesizedStack } from "../../scripts/lib/terraform-synth.js";
+import { skipWithoutOfflineTerraform } from "../helpers/offline-terraform-availability.js";
 
-const availability = await offlineTerraformAvailability();
-if (!availability.available) {
-  console.warn(
-    `\n*** SKIPPED: offline terraform validate/plan cannot run here: ${availability.reason}. ***\n` +
-      "*** Install Terraform (see .terraform-version) and hashicorp/aws 5.100.0 in /opt/tf-plugins. ***\n",
-  );
-}
-const skip = !availability.available;
+const skip = await skipWithoutOfflineTerraform("offline terraform validate/plan");
 
 const config = loadConfig(join(PROJECT_ROOT, DEFAULT_CONFIG_PATH));
 const environments = Object.keys(config.environments).sort();
