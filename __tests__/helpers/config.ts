@@ -21,6 +21,11 @@ export function parsedEnvironment(overrides: Record<string, unknown> = {}): Envi
   return env;
 }
 
+/** The issues that parsing `configInput(overrides)` reports: environment `dev` = minimal input plus `overrides`. */
+export function environmentIssues(overrides: Record<string, unknown>): readonly ConfigIssue[] {
+  return configIssues(configInput(overrides));
+}
+
 /** The issues that parsing `input` reports; fails the test when parsing succeeds or throws something else. */
 export function configIssues(input: unknown): readonly ConfigIssue[] {
   try {

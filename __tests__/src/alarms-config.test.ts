@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { configInput, configIssues, parsedEnvironment } from "../helpers/config";
-
-/** The issues of an environment `dev` = minimal input plus `overrides`. */
-function rejects(overrides: Record<string, unknown>) {
-  return configIssues(configInput(overrides));
-}
+import { environmentIssues, parsedEnvironment } from "../helpers/config";
 
 describe("alarms configuration", () => {
   it("turns every alarm on by default, without e-mail", () => {
@@ -42,7 +37,7 @@ describe("alarms configuration", () => {
   });
 
   it("rejects an e-mail address that is not one", () => {
-    expect(rejects({ alarms: { email: ["secops"] } })).toEqual([
+    expect(environmentIssues({ alarms: { email: ["secops"] } })).toEqual([
       {
         path: "environments.dev.alarms.email[0]",
         message: 'must be an e-mail address like secops@example.com, got "secops"',
@@ -51,7 +46,7 @@ describe("alarms configuration", () => {
   });
 
   it("rejects an e-mail address listed twice, whatever its case", () => {
-    expect(rejects({ alarms: { email: ["secops@example.com", "SecOps@example.com"] } })).toEqual([
+    expect(environmentIssues({ alarms: { email: ["secops@example.com", "SecOps@example.com"] } })).toEqual([
       {
         path: "environments.dev.alarms.email[1]",
         message: 'must be distinct: "SecOps@example.com" is already listed at index 0',
@@ -60,7 +55,7 @@ describe("alarms configuration", () => {
   });
 
   it("rejects e-mail addresses when the alarms are turned off", () => {
-    expect(rejects({ alarms: { enabled: false, email: ["secops@example.com"] } })).toEqual([
+    expect(environmentIssues({ alarms: { enabled: false, email: ["secops@example.com"] } })).toEqual([
       {
         path: "environments.dev.alarms.email",
         message:
@@ -70,7 +65,7 @@ describe("alarms configuration", () => {
   });
 
   it("rejects a negative message threshold", () => {
-    expect(rejects({ alarms: { deadLetterQueueMessages: { threshold: -1 } } })).toEqual([
+    expect(environmentIssues({ alarms: { deadLetterQueueMessages: { threshold: -1 } } })).toEqual([
       {
         path: "environments.dev.alarms.deadLetterQueueMessages.threshold",
         message: "must be a whole number of messages from 0 to 100000 (the alarm fires above it), got -1",
@@ -79,7 +74,7 @@ describe("alarms configuration", () => {
   });
 
   it("rejects a fractional error threshold", () => {
-    expect(rejects({ alarms: { processorErrors: { threshold: 0.5 } } })).toEqual([
+    expect(environmentIssues({ alarms: { processorErrors: { threshold: 0.5 } } })).toEqual([
       {
         path: "environments.dev.alarms.processorErrors.threshold",
         message:
@@ -89,7 +84,7 @@ describe("alarms configuration", () => {
   });
 
   it("rejects a fractional destination-delivery-failures threshold", () => {
-    expect(rejects({ alarms: { destinationDeliveryFailures: { threshold: 1.5 } } })).toEqual([
+    expect(environmentIssues({ alarms: { destinationDeliveryFailures: { threshold: 1.5 } } })).toEqual([
       {
         path: "environments.dev.alarms.destinationDeliveryFailures.threshold",
         message:
@@ -99,7 +94,7 @@ describe("alarms configuration", () => {
   });
 
   it("rejects a message age threshold under the 5-minute SQS metric period", () => {
-    expect(rejects({ alarms: { notificationQueueAge: { thresholdSeconds: 60 } } })).toEqual([
+    expect(environmentIssues({ alarms: { notificationQueueAge: { thresholdSeconds: 60 } } })).toEqual([
       {
         path: "environments.dev.alarms.notificationQueueAge.thresholdSeconds",
         message:
@@ -109,7 +104,7 @@ describe("alarms configuration", () => {
   });
 
   it("rejects a no-invocations window longer than one day", () => {
-    expect(rejects({ alarms: { noInvocations: { windowMinutes: 1441 } } })).toEqual([
+    expect(environmentIssues({ alarms: { noInvocations: { windowMinutes: 1441 } } })).toEqual([
       {
         path: "environments.dev.alarms.noInvocations.windowMinutes",
         message:
@@ -119,7 +114,7 @@ describe("alarms configuration", () => {
   });
 
   it("rejects a threshold given as a bare number instead of an object", () => {
-    expect(rejects({ alarms: { processorThrottles: 3 } })).toEqual([
+    expect(environmentIssues({ alarms: { processorThrottles: 3 } })).toEqual([
       {
         path: "environments.dev.alarms.processorThrottles",
         message: 'must be an object like {"enabled": true, "threshold": 0}, got 3',
@@ -128,7 +123,7 @@ describe("alarms configuration", () => {
   });
 
   it("rejects an unknown alarm", () => {
-    expect(rejects({ alarms: { lambdaDuration: { threshold: 1 } } })).toEqual([
+    expect(environmentIssues({ alarms: { lambdaDuration: { threshold: 1 } } })).toEqual([
       {
         path: "environments.dev.alarms.lambdaDuration",
         message: "is not a known field (check the spelling against the configuration reference in README.md)",

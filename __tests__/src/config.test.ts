@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ConfigError, loadConfig, parseConfig } from "../../src/config";
 import { readConfig as readProcessorConfig } from "../../functions/waf-log-processor/config";
-import { configInput, configIssues, minimalEnvironmentInput, parsedEnvironment } from "../helpers/config";
+import {
+  configInput,
+  configIssues,
+  environmentIssues,
+  minimalEnvironmentInput,
+  parsedEnvironment,
+} from "../helpers/config";
 
 describe("loadConfig", () => {
   let dir: string;
@@ -156,8 +162,6 @@ describe("parseConfig defaults", () => {
 });
 
 describe("parseConfig rejections", () => {
-  const rejects = (overrides: Record<string, unknown>) => configIssues(configInput(overrides));
-
   it("rejects a file that is not an object", () => {
     expect(configIssues([])).toEqual([
       { path: "", message: 'must be an object like {"environments": {"dev": {…}}}, got []' },
@@ -181,7 +185,7 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects an unknown field", () => {
-    expect(rejects({ lifecycle: { glacierDay: 90 } })).toEqual([
+    expect(environmentIssues({ lifecycle: { glacierDay: 90 } })).toEqual([
       {
         path: "environments.dev.lifecycle.glacierDay",
         message: "is not a known field (check the spelling against the configuration reference in README.md)",
@@ -201,7 +205,7 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects an account id given as a number", () => {
-    expect(rejects({ accountId: 111122223333 })).toEqual([
+    expect(environmentIssues({ accountId: 111122223333 })).toEqual([
       {
         path: "environments.dev.accountId",
         message: 'must be a 12-digit AWS account id in quotes, e.g. "111122223333", got 111122223333',
@@ -210,7 +214,7 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects a region that is not a region name", () => {
-    expect(rejects({ region: "US East" })).toEqual([
+    expect(environmentIssues({ region: "US East" })).toEqual([
       {
         path: "environments.dev.region",
         message: 'must be an AWS region name like "us-east-1", got "US East"',
@@ -219,13 +223,13 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects an empty list of log groups", () => {
-    expect(rejects({ wafLogGroupNames: [] })).toEqual([
+    expect(environmentIssues({ wafLogGroupNames: [] })).toEqual([
       { path: "environments.dev.wafLogGroupNames", message: "must list at least one log group" },
     ]);
   });
 
   it("rejects a log group whose name does not start with aws-waf-logs-", () => {
-    expect(rejects({ wafLogGroupNames: ["/aws/waf/example"] })).toEqual([
+    expect(environmentIssues({ wafLogGroupNames: ["/aws/waf/example"] })).toEqual([
       {
         path: "environments.dev.wafLogGroupNames[0]",
         message:
@@ -235,7 +239,9 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects a log group listed twice", () => {
-    expect(rejects({ wafLogGroupNames: ["aws-waf-logs-a", "aws-waf-logs-b", "aws-waf-logs-a"] })).toEqual([
+    expect(
+      environmentIssues({ wafLogGroupNames: ["aws-waf-logs-a", "aws-waf-logs-b", "aws-waf-logs-a"] }),
+    ).toEqual([
       {
         path: "environments.dev.wafLogGroupNames[2]",
         message: 'must be distinct: "aws-waf-logs-a" is already listed at index 0',
@@ -244,7 +250,7 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects an invalid bucket name", () => {
-    expect(rejects({ bucketName: "WAF_Logs" })).toEqual([
+    expect(environmentIssues({ bucketName: "WAF_Logs" })).toEqual([
       {
         path: "environments.dev.bucketName",
         message:
@@ -254,7 +260,7 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects a bucket name with a reserved suffix", () => {
-    expect(rejects({ bucketName: "waf-logs-s3alias" })[0]?.message).toContain(
+    expect(environmentIssues({ bucketName: "waf-logs-s3alias" })[0]?.message).toContain(
       'must not end with the reserved suffix "-s3alias"',
     );
   });
@@ -273,7 +279,7 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects an S3 prefix that does not end with a slash", () => {
-    expect(rejects({ s3Prefix: "raw" })).toEqual([
+    expect(environmentIssues({ s3Prefix: "raw" })).toEqual([
       {
         path: "environments.dev.s3Prefix",
         message:
@@ -283,13 +289,13 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects an S3 prefix with a wildcard", () => {
-    expect(rejects({ s3Prefix: "raw*/" })[0]?.path).toBe("environments.dev.s3Prefix");
+    expect(environmentIssues({ s3Prefix: "raw*/" })[0]?.path).toBe("environments.dev.s3Prefix");
   });
 
   it.each(["raw!/", "it's/", "waf(1)/"])(
     "rejects the S3 prefix %j, which the processor would refuse at every invocation",
     (s3Prefix) => {
-      expect(rejects({ s3Prefix })[0]?.path).toBe("environments.dev.s3Prefix");
+      expect(environmentIssues({ s3Prefix })[0]?.path).toBe("environments.dev.s3Prefix");
       expect(() => readProcessorConfig({ S3_BUCKET: "b", S3_PREFIX: s3Prefix })).toThrow(/S3_PREFIX/);
     },
   );
@@ -303,7 +309,7 @@ describe("parseConfig rejections", () => {
   );
 
   it("rejects STANDARD_IA before 30 days", () => {
-    expect(rejects({ lifecycle: { infrequentAccessDays: 29 } })).toEqual([
+    expect(environmentIssues({ lifecycle: { infrequentAccessDays: 29 } })).toEqual([
       {
         path: "environments.dev.lifecycle.infrequentAccessDays",
         message:
@@ -313,7 +319,7 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects transition days that are not strictly increasing", () => {
-    expect(rejects({ lifecycle: { glacierDays: 400, deepArchiveDays: 400 } })).toEqual([
+    expect(environmentIssues({ lifecycle: { glacierDays: 400, deepArchiveDays: 400 } })).toEqual([
       {
         path: "environments.dev.lifecycle.deepArchiveDays",
         message:
@@ -323,7 +329,7 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects GLACIER less than 30 days after STANDARD_IA", () => {
-    expect(rejects({ lifecycle: { infrequentAccessDays: 60, glacierDays: 80 } })).toEqual([
+    expect(environmentIssues({ lifecycle: { infrequentAccessDays: 60, glacierDays: 80 } })).toEqual([
       {
         path: "environments.dev.lifecycle.glacierDays",
         message:
@@ -333,7 +339,7 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects DEEP_ARCHIVE less than 90 days after GLACIER", () => {
-    expect(rejects({ lifecycle: { glacierDays: 90, deepArchiveDays: 179 } })).toEqual([
+    expect(environmentIssues({ lifecycle: { glacierDays: 90, deepArchiveDays: 179 } })).toEqual([
       {
         path: "environments.dev.lifecycle.deepArchiveDays",
         message:
@@ -343,7 +349,7 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects expiration that is not after the last transition", () => {
-    expect(rejects({ lifecycle: { expirationDays: 365 } })).toEqual([
+    expect(environmentIssues({ lifecycle: { expirationDays: 365 } })).toEqual([
       {
         path: "environments.dev.lifecycle.expirationDays",
         message: "must be greater than the last transition, lifecycle.deepArchiveDays (365), got 365",
@@ -358,7 +364,7 @@ describe("parseConfig rejections", () => {
       deepArchiveDays: null,
       expirationDays: 6,
     };
-    expect(rejects({ lifecycle })).toEqual([
+    expect(environmentIssues({ lifecycle })).toEqual([
       {
         path: "environments.dev.lifecycle.expirationDays",
         message:
@@ -368,14 +374,14 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects a fractional number of days", () => {
-    expect(rejects({ lifecycle: { glacierDays: 90.5 } })[0]).toEqual({
+    expect(environmentIssues({ lifecycle: { glacierDays: 90.5 } })[0]).toEqual({
       path: "environments.dev.lifecycle.glacierDays",
       message: "must be a whole number of days ≥ 1, or null to skip this tier, got 90.5",
     });
   });
 
   it("rejects a visibility timeout over 12 hours", () => {
-    expect(rejects({ queue: { visibilityTimeoutSeconds: 43_201 } })).toEqual([
+    expect(environmentIssues({ queue: { visibilityTimeoutSeconds: 43_201 } })).toEqual([
       {
         path: "environments.dev.queue.visibilityTimeoutSeconds",
         message: "must be a whole number of seconds from 0 to 43200, got 43201",
@@ -384,7 +390,7 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects a maxReceiveCount of 0", () => {
-    expect(rejects({ queue: { maxReceiveCount: 0 } })).toEqual([
+    expect(environmentIssues({ queue: { maxReceiveCount: 0 } })).toEqual([
       {
         path: "environments.dev.queue.maxReceiveCount",
         message: "must be a whole number from 1 to 1000, got 0",
@@ -393,7 +399,7 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects a dead-letter retention not longer than the queue's 7 days", () => {
-    expect(rejects({ queue: { deadLetterRetentionDays: 7 } })).toEqual([
+    expect(environmentIssues({ queue: { deadLetterRetentionDays: 7 } })).toEqual([
       {
         path: "environments.dev.queue.deadLetterRetentionDays",
         message:
@@ -403,7 +409,7 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects memory under 128 MB", () => {
-    expect(rejects({ processor: { memoryMb: 64 } })).toEqual([
+    expect(environmentIssues({ processor: { memoryMb: 64 } })).toEqual([
       {
         path: "environments.dev.processor.memoryMb",
         message: "must be a whole number of MB from 128 to 10240, got 64",
@@ -412,7 +418,7 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects a timeout over 900 seconds", () => {
-    expect(rejects({ processor: { timeoutSeconds: 901 } })).toEqual([
+    expect(environmentIssues({ processor: { timeoutSeconds: 901 } })).toEqual([
       {
         path: "environments.dev.processor.timeoutSeconds",
         message: "must be a whole number of seconds from 1 to 900, got 901",
@@ -421,13 +427,13 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects an unknown architecture", () => {
-    expect(rejects({ processor: { architecture: "arm" } })).toEqual([
+    expect(environmentIssues({ processor: { architecture: "arm" } })).toEqual([
       { path: "environments.dev.processor.architecture", message: 'must be "arm64" or "x86_64", got "arm"' },
     ]);
   });
 
   it("rejects a runtime the AWS provider does not accept", () => {
-    expect(rejects({ processor: { runtime: "nodejs24.x" } })).toEqual([
+    expect(environmentIssues({ processor: { runtime: "nodejs24.x" } })).toEqual([
       {
         path: "environments.dev.processor.runtime",
         message:
@@ -437,7 +443,7 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects a gzip level of 0", () => {
-    expect(rejects({ processor: { gzipLevel: 0 } })).toEqual([
+    expect(environmentIssues({ processor: { gzipLevel: 0 } })).toEqual([
       {
         path: "environments.dev.processor.gzipLevel",
         message: "must be a whole number from 1 (fastest) to 9 (smallest), got 0",
@@ -446,7 +452,7 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects a log retention CloudWatch Logs does not offer", () => {
-    expect(rejects({ processor: { logRetentionDays: 31 } })[0]).toEqual({
+    expect(environmentIssues({ processor: { logRetentionDays: 31 } })[0]).toEqual({
       path: "environments.dev.processor.logRetentionDays",
       message:
         "must be one of the retention periods CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 days, got 31",
@@ -454,7 +460,7 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects a Cortex account id that is not 12 digits", () => {
-    expect(rejects({ cortex: { accountId: "6742885340" } })).toEqual([
+    expect(environmentIssues({ cortex: { accountId: "6742885340" } })).toEqual([
       {
         path: "environments.dev.cortex.accountId",
         message: 'must be a 12-digit AWS account id in quotes, got "6742885340"',
@@ -463,7 +469,7 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects a commercial Cortex account with fedramp true", () => {
-    expect(rejects({ cortex: { accountId: "006742885340", fedramp: true } })).toEqual([
+    expect(environmentIssues({ cortex: { accountId: "006742885340", fedramp: true } })).toEqual([
       {
         path: "environments.dev.cortex.accountId",
         message: 'must be "685269782068" or absent when cortex.fedramp is true, got "006742885340"',
@@ -472,13 +478,13 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects a tag key in the aws: namespace", () => {
-    expect(rejects({ tags: { "aws:owner": "me" } })).toEqual([
+    expect(environmentIssues({ tags: { "aws:owner": "me" } })).toEqual([
       { path: 'environments.dev.tags["aws:owner"]', message: 'tag keys must not start with "aws:"' },
     ]);
   });
 
   it("rejects a tag value that is not a string", () => {
-    expect(rejects({ tags: { Owner: 7 } })).toEqual([
+    expect(environmentIssues({ tags: { Owner: 7 } })).toEqual([
       {
         path: "environments.dev.tags.Owner",
         message: "must be a string of up to 256 letters, digits, spaces and _ . : / = + - @, got 7",
@@ -488,7 +494,7 @@ describe("parseConfig rejections", () => {
 
   it("rejects more than 48 tags", () => {
     const tags = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`Tag${i}`, "x"]));
-    expect(rejects({ tags })).toEqual([
+    expect(environmentIssues({ tags })).toEqual([
       {
         path: "environments.dev.tags",
         message: "must have at most 48 tags (AWS allows 50 per resource; Project and Environment are added)",
@@ -497,7 +503,7 @@ describe("parseConfig rejections", () => {
   });
 
   it("rejects a Terraform Cloud workspace name with spaces", () => {
-    expect(rejects({ terraformCloud: { workspace: "waf logs" } })).toEqual([
+    expect(environmentIssues({ terraformCloud: { workspace: "waf logs" } })).toEqual([
       {
         path: "environments.dev.terraformCloud.workspace",
         message: 'must be a Terraform Cloud workspace name (1–90 letters, digits, - and _), got "waf logs"',

@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { keyArnProblem } from "../../src/encryption-config";
-import { configInput, configIssues, parsedEnvironment } from "../helpers/config";
+import { environmentIssues, parsedEnvironment } from "../helpers/config";
 
 const KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-
-function rejects(overrides: Record<string, unknown>) {
-  return configIssues(configInput(overrides));
-}
 
 describe("encryption configuration", () => {
   it("uses SSE-S3 and SSE-SQS by default", () => {
@@ -34,7 +30,7 @@ describe("encryption configuration", () => {
   });
 
   it("rejects alias/aws/sqs with the reason: S3 notifications are dropped", () => {
-    expect(rejects({ encryption: { type: "kms", keyArn: "alias/aws/sqs" } })).toEqual([
+    expect(environmentIssues({ encryption: { type: "kms", keyArn: "alias/aws/sqs" } })).toEqual([
       {
         path: "environments.dev.encryption.keyArn",
         message:
@@ -45,7 +41,7 @@ describe("encryption configuration", () => {
 
   it("rejects the ARN of alias/aws/s3 with the reason: Cortex cannot be allowed to decrypt", () => {
     const arn = "arn:aws:kms:us-east-1:111122223333:alias/aws/s3";
-    expect(rejects({ encryption: { type: "kms", keyArn: arn } })).toEqual([
+    expect(environmentIssues({ encryption: { type: "kms", keyArn: arn } })).toEqual([
       {
         path: "environments.dev.encryption.keyArn",
         message: `must not name an AWS-managed key: alias/aws/s3 cannot be used because its key policy cannot be changed, so the Cortex reader role cannot be allowed kms:Decrypt on the objects (and the queues cannot use it). Use "kms" to let the stack create a customer-managed key, or the ARN of your own key, got "${arn}"`,
@@ -60,7 +56,7 @@ describe("encryption configuration", () => {
   });
 
   it("rejects a customer alias, which IAM policies cannot grant on", () => {
-    expect(rejects({ encryption: { type: "kms", keyArn: "alias/waf-logs" } })).toEqual([
+    expect(environmentIssues({ encryption: { type: "kms", keyArn: "alias/waf-logs" } })).toEqual([
       {
         path: "environments.dev.encryption.keyArn",
         message:
@@ -71,7 +67,7 @@ describe("encryption configuration", () => {
 
   it("rejects a key in another region", () => {
     const arn = KEY_ARN.replace("us-east-1", "eu-west-1");
-    expect(rejects({ encryption: { type: "kms", keyArn: arn } })).toEqual([
+    expect(environmentIssues({ encryption: { type: "kms", keyArn: arn } })).toEqual([
       {
         path: "environments.dev.encryption.keyArn",
         message:
@@ -81,7 +77,7 @@ describe("encryption configuration", () => {
   });
 
   it("rejects an unknown encryption type", () => {
-    expect(rejects({ encryption: "aws:kms" })).toEqual([
+    expect(environmentIssues({ encryption: "aws:kms" })).toEqual([
       {
         path: "environments.dev.encryption",
         message:
@@ -91,7 +87,7 @@ describe("encryption configuration", () => {
   });
 
   it("rejects a key ARN with SSE", () => {
-    expect(rejects({ encryption: { type: "sse", keyArn: KEY_ARN } })).toEqual([
+    expect(environmentIssues({ encryption: { type: "sse", keyArn: KEY_ARN } })).toEqual([
       {
         path: "environments.dev.encryption.keyArn",
         message: "is not a known field (check the spelling against the configuration reference in README.md)",

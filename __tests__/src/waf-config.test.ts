@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config";
 import { parseWebAclArn } from "../../src/waf-config";
-import { configInput, configIssues, parsedEnvironment } from "../helpers/config";
+import { environmentIssues, parsedEnvironment } from "../helpers/config";
 import { allWafOptions, webAclArn, WEB_ACL_ID } from "../helpers/waf";
 
-const rejects = (overrides: Record<string, unknown>) => configIssues(configInput(overrides));
 const twoLogGroups = { wafLogGroupNames: ["aws-waf-logs-a", "aws-waf-logs-b"] };
 
 describe("parseWebAclArn", () => {
@@ -121,7 +120,7 @@ describe("waf configuration defaults", () => {
 describe("waf configuration rejections", () => {
   it("rejects a web ACL ARN of the wrong format", () => {
     expect(
-      rejects({ waf: { webAclArns: ["arn:aws:wafv2:us-east-1:111122223333:regional/ipset/x/y"] } }),
+      environmentIssues({ waf: { webAclArns: ["arn:aws:wafv2:us-east-1:111122223333:regional/ipset/x/y"] } }),
     ).toEqual([
       {
         path: "environments.dev.waf.webAclArns[0]",
@@ -132,7 +131,7 @@ describe("waf configuration rejections", () => {
   });
 
   it("rejects a web ACL entry that is neither an ARN nor an object", () => {
-    expect(rejects({ waf: { webAclArns: [42] } })).toEqual([
+    expect(environmentIssues({ waf: { webAclArns: [42] } })).toEqual([
       {
         path: "environments.dev.waf.webAclArns[0]",
         message:
@@ -142,7 +141,9 @@ describe("waf configuration rejections", () => {
   });
 
   it("rejects a web ACL listed twice", () => {
-    expect(rejects({ waf: { webAclArns: [webAclArn("shop"), { arn: webAclArn("shop") }] } })).toEqual([
+    expect(
+      environmentIssues({ waf: { webAclArns: [webAclArn("shop"), { arn: webAclArn("shop") }] } }),
+    ).toEqual([
       {
         path: "environments.dev.waf.webAclArns[1]",
         message: `must be distinct: web ACL ${JSON.stringify(webAclArn("shop"))} is already listed at index 0`,
@@ -152,7 +153,7 @@ describe("waf configuration rejections", () => {
 
   it("rejects a web ACL of another account", () => {
     const arn = webAclArn("shop", { account: "999988887777" });
-    expect(rejects({ waf: { webAclArns: [arn] } })).toEqual([
+    expect(environmentIssues({ waf: { webAclArns: [arn] } })).toEqual([
       {
         path: "environments.dev.waf.webAclArns[0]",
         message: `must be a web ACL of the environment's account 111122223333 (WAF logs only to a log group in the web ACL's own account), got account 999988887777 in "${arn}"`,
@@ -162,7 +163,7 @@ describe("waf configuration rejections", () => {
 
   it("rejects a regional web ACL of another region", () => {
     const arn = webAclArn("shop", { region: "eu-west-1" });
-    expect(rejects({ waf: { webAclArns: [{ arn }] } })).toEqual([
+    expect(environmentIssues({ waf: { webAclArns: [{ arn }] } })).toEqual([
       {
         path: "environments.dev.waf.webAclArns[0].arn",
         message: `must be a web ACL in the environment's region us-east-1 (WAF logs only to a log group in the web ACL's own region), got region eu-west-1 in "${arn}"`,
@@ -172,7 +173,7 @@ describe("waf configuration rejections", () => {
 
   it("rejects a global web ACL in an environment outside us-east-1", () => {
     const arn = webAclArn("cdn", { scope: "global" });
-    expect(rejects({ region: "eu-west-1", waf: { webAclArns: [arn] } })).toEqual([
+    expect(environmentIssues({ region: "eu-west-1", waf: { webAclArns: [arn] } })).toEqual([
       {
         path: "environments.dev.waf.webAclArns[0]",
         message: `is a global (CloudFront) web ACL, which logs only to a log group in us-east-1: deploy it from an environment whose region is "us-east-1" (this one is eu-west-1), got "${arn}"`,
@@ -182,7 +183,7 @@ describe("waf configuration rejections", () => {
 
   it("rejects a global web ACL whose ARN names a region other than us-east-1", () => {
     const arn = webAclArn("cdn", { scope: "global", region: "us-west-2" });
-    expect(rejects({ waf: { webAclArns: [arn] } })).toEqual([
+    expect(environmentIssues({ waf: { webAclArns: [arn] } })).toEqual([
       {
         path: "environments.dev.waf.webAclArns[0]",
         message: `is a global (CloudFront) web ACL, whose ARN always names us-east-1, got region us-west-2 in "${arn}"`,
@@ -192,7 +193,7 @@ describe("waf configuration rejections", () => {
 
   it("rejects a web ACL of another partition", () => {
     const arn = webAclArn("shop", { partition: "aws-us-gov" });
-    expect(rejects({ waf: { webAclArns: [arn] } })).toEqual([
+    expect(environmentIssues({ waf: { webAclArns: [arn] } })).toEqual([
       {
         path: "environments.dev.waf.webAclArns[0]",
         message: `must be in partition "aws" of the environment's region us-east-1, got "${arn}"`,
@@ -201,7 +202,7 @@ describe("waf configuration rejections", () => {
   });
 
   it("requires the log group of a web ACL when the environment has several", () => {
-    expect(rejects({ ...twoLogGroups, waf: { webAclArns: [webAclArn("shop")] } })).toEqual([
+    expect(environmentIssues({ ...twoLogGroups, waf: { webAclArns: [webAclArn("shop")] } })).toEqual([
       {
         path: "environments.dev.waf.webAclArns[0]",
         message:
@@ -212,7 +213,7 @@ describe("waf configuration rejections", () => {
 
   it("rejects a web ACL log group that is not one of wafLogGroupNames", () => {
     expect(
-      rejects({
+      environmentIssues({
         ...twoLogGroups,
         waf: { webAclArns: [{ arn: webAclArn("shop"), logGroupName: "aws-waf-logs-c" }] },
       }),
@@ -226,7 +227,7 @@ describe("waf configuration rejections", () => {
   });
 
   it("rejects a retention that CloudWatch Logs does not accept", () => {
-    expect(rejects({ waf: { manageLogGroup: true, retentionDays: 10 } })).toEqual([
+    expect(environmentIssues({ waf: { manageLogGroup: true, retentionDays: 10 } })).toEqual([
       {
         path: "environments.dev.waf.retentionDays",
         message:
@@ -236,7 +237,7 @@ describe("waf configuration rejections", () => {
   });
 
   it("rejects a retention for log groups the stack does not create", () => {
-    expect(rejects({ waf: { retentionDays: 14 } })).toEqual([
+    expect(environmentIssues({ waf: { retentionDays: 14 } })).toEqual([
       {
         path: "environments.dev.waf.retentionDays",
         message:
@@ -246,24 +247,26 @@ describe("waf configuration rejections", () => {
   });
 
   it("rejects manageLogGroup that is not a boolean", () => {
-    expect(rejects({ waf: { manageLogGroup: "yes" } })).toEqual([
+    expect(environmentIssues({ waf: { manageLogGroup: "yes" } })).toEqual([
       { path: "environments.dev.waf.manageLogGroup", message: 'must be true or false, got "yes"' },
     ]);
   });
 
   it("rejects a field WAF cannot redact", () => {
-    expect(rejects({ waf: { webAclArns: [webAclArn("shop")], redactedFields: ["body"] } })).toEqual([
-      {
-        path: "environments.dev.waf.redactedFields[0]",
-        message:
-          'must be "header:<name>" (a header name of letters, digits and !#$%&\'*+-.^_`|~, at most 64), "queryString", "uriPath" or "method": the only fields WAF can redact, got "body"',
-      },
-    ]);
+    expect(environmentIssues({ waf: { webAclArns: [webAclArn("shop")], redactedFields: ["body"] } })).toEqual(
+      [
+        {
+          path: "environments.dev.waf.redactedFields[0]",
+          message:
+            'must be "header:<name>" (a header name of letters, digits and !#$%&\'*+-.^_`|~, at most 64), "queryString", "uriPath" or "method": the only fields WAF can redact, got "body"',
+        },
+      ],
+    );
   });
 
   it("rejects a redacted header whose name is not a header name", () => {
     expect(
-      rejects({ waf: { webAclArns: [webAclArn("shop")], redactedFields: ["header:x api key"] } }),
+      environmentIssues({ waf: { webAclArns: [webAclArn("shop")], redactedFields: ["header:x api key"] } }),
     ).toEqual([
       {
         path: "environments.dev.waf.redactedFields[0]",
@@ -275,7 +278,7 @@ describe("waf configuration rejections", () => {
 
   it("rejects a redacted header listed twice in different case", () => {
     expect(
-      rejects({
+      environmentIssues({
         waf: { webAclArns: [webAclArn("shop")], redactedFields: ["header:Cookie", "header:cookie"] },
       }),
     ).toEqual([
@@ -288,7 +291,9 @@ describe("waf configuration rejections", () => {
 
   it("rejects redacted fields and a logging filter without web ACLs", () => {
     expect(
-      rejects({ waf: { redactedFields: ["queryString"], loggingFilter: { keepActions: ["BLOCK"] } } }),
+      environmentIssues({
+        waf: { redactedFields: ["queryString"], loggingFilter: { keepActions: ["BLOCK"] } },
+      }),
     ).toEqual([
       {
         path: "environments.dev.waf.redactedFields",
@@ -305,7 +310,7 @@ describe("waf configuration rejections", () => {
 
   it("rejects a logging filter that keeps ALLOW", () => {
     expect(
-      rejects({
+      environmentIssues({
         waf: { webAclArns: [webAclArn("shop")], loggingFilter: { keepActions: ["BLOCK", "ALLOW"] } },
       }),
     ).toEqual([
@@ -317,7 +322,7 @@ describe("waf configuration rejections", () => {
   });
 
   it("rejects a logging filter with neither keepActions nor dropLabels", () => {
-    expect(rejects({ waf: { webAclArns: [webAclArn("shop")], loggingFilter: {} } })).toEqual([
+    expect(environmentIssues({ waf: { webAclArns: [webAclArn("shop")], loggingFilter: {} } })).toEqual([
       {
         path: "environments.dev.waf.loggingFilter",
         message:
@@ -328,7 +333,7 @@ describe("waf configuration rejections", () => {
 
   it("rejects a logging filter with both keepActions and dropLabels", () => {
     expect(
-      rejects({
+      environmentIssues({
         waf: {
           webAclArns: [webAclArn("shop")],
           loggingFilter: {
@@ -348,7 +353,9 @@ describe("waf configuration rejections", () => {
 
   it("rejects a drop label that is not fully qualified", () => {
     expect(
-      rejects({ waf: { webAclArns: [webAclArn("shop")], loggingFilter: { dropLabels: ["verified"] } } }),
+      environmentIssues({
+        waf: { webAclArns: [webAclArn("shop")], loggingFilter: { dropLabels: ["verified"] } },
+      }),
     ).toEqual([
       {
         path: "environments.dev.waf.loggingFilter.dropLabels[0]",
@@ -359,7 +366,7 @@ describe("waf configuration rejections", () => {
   });
 
   it("rejects a log group that would have more than two subscription filters", () => {
-    expect(rejects({ waf: { otherSubscriptionFilters: { "aws-waf-logs-example": 2 } } })).toEqual([
+    expect(environmentIssues({ waf: { otherSubscriptionFilters: { "aws-waf-logs-example": 2 } } })).toEqual([
       {
         path: "environments.dev.waf.otherSubscriptionFilters.aws-waf-logs-example",
         message:
@@ -369,7 +376,7 @@ describe("waf configuration rejections", () => {
   });
 
   it("rejects other subscription filters on a log group the environment does not subscribe", () => {
-    expect(rejects({ waf: { otherSubscriptionFilters: { "aws-waf-logs-other": 1 } } })).toEqual([
+    expect(environmentIssues({ waf: { otherSubscriptionFilters: { "aws-waf-logs-other": 1 } } })).toEqual([
       {
         path: "environments.dev.waf.otherSubscriptionFilters.aws-waf-logs-other",
         message: 'must be keyed by one of the environment\'s wafLogGroupNames ("aws-waf-logs-example")',
@@ -378,7 +385,7 @@ describe("waf configuration rejections", () => {
   });
 
   it("rejects a negative number of other subscription filters", () => {
-    expect(rejects({ waf: { otherSubscriptionFilters: { "aws-waf-logs-example": -1 } } })).toEqual([
+    expect(environmentIssues({ waf: { otherSubscriptionFilters: { "aws-waf-logs-example": -1 } } })).toEqual([
       {
         path: "environments.dev.waf.otherSubscriptionFilters.aws-waf-logs-example",
         message: "must be a whole number of subscription filters from 0 to 1, got -1",
@@ -388,7 +395,7 @@ describe("waf configuration rejections", () => {
 
   it("rejects managed log groups whose log delivery policy would exceed 5120 characters", () => {
     const names = Array.from({ length: 50 }, (_, i) => `aws-waf-logs-${"x".repeat(40)}-${i}`);
-    expect(rejects({ wafLogGroupNames: names, waf: { manageLogGroup: true } })).toEqual([
+    expect(environmentIssues({ wafLogGroupNames: names, waf: { manageLogGroup: true } })).toEqual([
       {
         path: "environments.dev.waf.manageLogGroup",
         message: expect.stringMatching(
@@ -399,7 +406,7 @@ describe("waf configuration rejections", () => {
   });
 
   it("rejects an unknown field in the waf section", () => {
-    expect(rejects({ waf: { webAcls: [] } })).toEqual([
+    expect(environmentIssues({ waf: { webAcls: [] } })).toEqual([
       {
         path: "environments.dev.waf.webAcls",
         message: "is not a known field (check the spelling against the configuration reference in README.md)",
@@ -408,7 +415,9 @@ describe("waf configuration rejections", () => {
   });
 
   it("rejects a log group name without the aws-waf-logs- prefix", () => {
-    expect(rejects({ wafLogGroupNames: ["/aws/lambda/waf-log-pipeline-dev-processor"], waf: {} })).toEqual([
+    expect(
+      environmentIssues({ wafLogGroupNames: ["/aws/lambda/waf-log-pipeline-dev-processor"], waf: {} }),
+    ).toEqual([
       {
         path: "environments.dev.wafLogGroupNames[0]",
         message:
@@ -431,7 +440,7 @@ describe("processor.redactHeaders", () => {
   });
 
   it("rejects a header name with a comma", () => {
-    expect(rejects({ processor: { redactHeaders: ["authorization,cookie"] } })).toEqual([
+    expect(environmentIssues({ processor: { redactHeaders: ["authorization,cookie"] } })).toEqual([
       {
         path: "environments.dev.processor.redactHeaders[0]",
         message:
@@ -441,7 +450,7 @@ describe("processor.redactHeaders", () => {
   });
 
   it("rejects a header listed twice in different case", () => {
-    expect(rejects({ processor: { redactHeaders: ["Cookie", "cookie"] } })).toEqual([
+    expect(environmentIssues({ processor: { redactHeaders: ["Cookie", "cookie"] } })).toEqual([
       {
         path: "environments.dev.processor.redactHeaders[1]",
         message: 'must be distinct: header (case-insensitive) "cookie" is already listed at index 0',
