@@ -7,6 +7,7 @@
  * and https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html
  */
 import { z } from "zod";
+import { allowed, wholeNumber } from "./config-messages";
 
 /** An alarm on a count (messages, errors, throttles): it fires when the count is above `threshold`. */
 export interface CountAlarmConfig {
@@ -67,17 +68,6 @@ export const MAX_COUNT_THRESHOLD = 100_000;
  * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html, `Period`).
  */
 export const MAX_NO_INVOCATIONS_WINDOW_MINUTES = 1440;
-
-/** An error function that states what is allowed and, when a value was given, what it was. */
-function allowed(text: string) {
-  return (issue: { input?: unknown }) =>
-    issue.input === undefined ? `is required: ${text}` : `${text}, got ${JSON.stringify(issue.input)}`;
-}
-
-function wholeNumber(min: number, max: number, text: string) {
-  const error = allowed(text);
-  return z.int({ error }).min(min, { error }).max(max, { error });
-}
 
 const enabled = z.boolean({ error: allowed("must be true or false") }).default(true);
 

@@ -10,6 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { allowed, wholeNumber } from "./config-messages";
 import { type AlarmsConfig, alarmsSchema } from "./alarms-config";
 import { type EncryptionConfig, encryptionSchema, keyRegionProblem } from "./encryption-config";
 import { defaultBucketName, stackName } from "./naming";
@@ -171,18 +172,6 @@ export class ConfigError extends Error {
 
 // ---------------------------------------------------------------------------------------------
 // Schema
-
-/** An error function that states what is allowed and, when a value was given, what it was. */
-function allowed(text: string) {
-  return (issue: { input?: unknown }) =>
-    issue.input === undefined ? `is required: ${text}` : `${text}, got ${JSON.stringify(issue.input)}`;
-}
-
-/** A whole number in [min, max] with one message for every way it can be wrong. */
-function wholeNumber(min: number, max: number, text: string) {
-  const error = allowed(text);
-  return z.int({ error }).min(min, { error }).max(max, { error });
-}
 
 /** A whole number of days ≥ min, or null to turn a lifecycle tier off. */
 function days(min: number, text: string) {

@@ -14,6 +14,7 @@
  * Source: https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key
  */
 import { z } from "zod";
+import { allowed } from "./config-messages";
 import { isAwsManagedKeyAlias } from "./rules/kms-keys";
 
 /** Encryption at rest of one environment, with every default applied. */
@@ -72,11 +73,6 @@ export function keyRegionProblem(keyArn: string, region: string): string | undef
 
 const ENCRYPTION_RULES =
   'must be "sse", "kms", or {"type": "kms", "keyArn": "arn:aws:kms:<region>:<account>:key/<id>"}';
-
-function allowed(text: string) {
-  return (issue: { input?: unknown }) =>
-    issue.input === undefined ? `is required: ${text}` : `${text}, got ${JSON.stringify(issue.input)}`;
-}
 
 const encryptionObjectSchema = z.discriminatedUnion(
   "type",

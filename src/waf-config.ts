@@ -10,6 +10,7 @@
  * groups. The reference is `docs/waf-logging.md`.
  */
 import { z } from "zod";
+import { allowed } from "./config-messages";
 import { partitionOf } from "./iam-policy";
 import { logDeliveryPolicyDocument, MAX_LOG_RESOURCE_POLICY_CHARACTERS } from "./log-delivery-policy";
 import { LOG_RETENTION_DAYS } from "./rules/logs/log-group-retention";
@@ -155,12 +156,6 @@ export const DEFAULT_WAF_LOG_RETENTION_DAYS = 7;
 
 // ---------------------------------------------------------------------------------------------
 // Schemas
-
-/** An error function that states what is allowed and, when a value was given, what it was. */
-function allowed(text: string) {
-  return (issue: { input?: unknown }) =>
-    issue.input === undefined ? `is required: ${text}` : `${text}, got ${JSON.stringify(issue.input)}`;
-}
 
 /** Adds an issue at `[index]` for every value that equals an earlier one after `key`. */
 function distinct<T>(values: readonly T[], key: (value: T) => string, ctx: z.RefinementCtx, what: string) {
