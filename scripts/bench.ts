@@ -8,13 +8,12 @@
 import { spawnSync } from "node:child_process";
 import { statSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
-import { relative, resolve } from "node:path";
+import { relative } from "node:path";
 import { performance } from "node:perf_hooks";
-import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { z } from "zod";
-import { listEventFiles, readEventFile, UsageError } from "./lib/event-files";
+import { type CommandOutput, isMainModule, parseCommandLine, PROCESS_OUTPUT, UsageError } from "./lib/cli";
+import { listEventFiles, readEventFile } from "./lib/event-files";
 import {
   loadProcessor,
   processorEnv,
@@ -78,23 +77,18 @@ function positiveInteger(name: string, value: string | undefined, fallback: numb
  *   `--records`/`--seed` together with `--events`.
  */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        events: { type: "string" },
-        records: { type: "string" },
-        seed: { type: "string" },
-        runs: { type: "string" },
-        json: { type: "boolean" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      events: { type: "string" },
+      records: { type: "string" },
+      seed: { type: "string" },
+      runs: { type: "string" },
+      json: { type: "boolean" },
+    },
+  });
   const { values } = parsed;
   if (values.events !== undefined && (values.records !== undefined || values.seed !== undefined)) {
     throw new UsageError(
@@ -360,10 +354,7 @@ export function formatReport(report: BenchReport): string {
 }
 
 /** The command: resolves with the exit code (0 measured, 1 could not measure, 2 bad command line). */
-export async function main(
-  argv: readonly string[],
-  io: { readonly stdout: (line: string) => void; readonly stderr: (line: string) => void },
-): Promise<number> {
+export async function main(argv: readonly string[], io: CommandOutput): Promise<number> {
   try {
     const options = parseBenchArgs(argv);
     const report = await bench(options, io.stderr);
@@ -379,9 +370,6 @@ export async function main(
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  process.exitCode = await main(process.argv.slice(2), {
-    stdout: (line) => process.stdout.write(`${line}\n`),
-    stderr: (line) => process.stderr.write(`${line}\n`),
-  });
+if (isMainModule(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2), PROCESS_OUTPUT);
 }

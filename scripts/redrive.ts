@@ -5,14 +5,12 @@
  * records from the failure queue, invokes the function again with each original event, and deletes a
  * record only when that invocation succeeds. See docs/redrive.md.
  */
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { GetQueueUrlCommand, QueueDoesNotExist, SQSClient } from "@aws-sdk/client-sqs";
 import { ConfigError, loadConfig, type PipelineConfig } from "../src/config";
 import { partitionOf } from "../src/iam-policy";
 import { resourceNames } from "../src/naming";
+import { type CommandOutput, isMainModule, parseCommandLine, PROCESS_OUTPUT, UsageError } from "./lib/cli";
 import { exitCodeOf, formatSummary, redrive, type RedriveIo } from "./lib/redrive";
 
 export const REDRIVE_USAGE = `usage: npm run redrive -- --env <env> [--dry-run] [--max N] [--json]
@@ -33,11 +31,6 @@ Progress goes to stderr, the summary to stdout.
 Exit code: 0 everything found was redriven (or dry run), 1 some messages are left on the queue
 or AWS refused a call, 2 bad command line or configuration.`;
 
-/** A bad command line or configuration: exit code 2. */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
-
 /** The command line, parsed. */
 export interface RedriveCommand {
   readonly env: string;
@@ -55,23 +48,18 @@ export interface RedriveCommand {
  *   that is not a whole number ≥ 1.
  */
 export function parseRedriveArgs(argv: readonly string[]): RedriveCommand {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: false,
-      strict: true,
-      options: {
-        env: { type: "string" },
-        "dry-run": { type: "boolean", default: false },
-        max: { type: "string" },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine({
+    args: [...argv],
+    allowPositionals: false,
+    strict: true,
+    options: {
+      env: { type: "string" },
+      "dry-run": { type: "boolean", default: false },
+      max: { type: "string" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
   const { values } = parsed;
   if (values.help) return { env: "", dryRun: false, max: undefined, json: false, help: true };
   if (values.env === undefined || values.env === "") throw new UsageError("--env <env> is required");
@@ -93,10 +81,7 @@ export interface RedriveDependencies {
 }
 
 /** Where main writes: one line per call. */
-export interface RedriveOutput {
-  readonly stdout: (line: string) => void;
-  readonly stderr: (line: string) => void;
-}
+export type RedriveOutput = CommandOutput;
 
 /**
  * The command: parses `argv`, finds the failure queue and the function of the environment, redrives,
@@ -188,16 +173,9 @@ export async function main(
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  process.exitCode = await main(
-    process.argv.slice(2),
-    {
-      stdout: (line) => process.stdout.write(`${line}\n`),
-      stderr: (line) => process.stderr.write(`${line}\n`),
-    },
-    {
-      loadConfig: () => loadConfig(),
-      clients: (region) => ({ sqs: new SQSClient({ region }), lambda: new LambdaClient({ region }) }),
-    },
-  );
+if (isMainModule(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2), PROCESS_OUTPUT, {
+    loadConfig: () => loadConfig(),
+    clients: (region) => ({ sqs: new SQSClient({ region }), lambda: new LambdaClient({ region }) }),
+  });
 }

@@ -6,10 +6,9 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { listEventFiles, readEventFile, UsageError } from "./lib/event-files";
+import { type CommandOutput, isMainModule, parseCommandLine, PROCESS_OUTPUT, UsageError } from "./lib/cli";
+import { listEventFiles, readEventFile } from "./lib/event-files";
 import { createS3Client, EMBEDDED_S3_CREDENTIALS, startEmbeddedS3, type EmbeddedS3 } from "./lib/embedded-s3";
 import { loadProcessor, processorEnv, PROCESSOR_BUNDLE } from "./lib/processor-bundle";
 
@@ -53,21 +52,16 @@ export interface ReplayOptions {
  *   `--endpoint` without `--bucket`, or an `--endpoint` that is not an http(s) URL.
  */
 export function parseReplayArgs(argv: readonly string[]): ReplayOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: "string" },
-        bucket: { type: "string" },
-        endpoint: { type: "string" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      out: { type: "string" },
+      bucket: { type: "string" },
+      endpoint: { type: "string" },
+    },
+  });
   const { values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError("no event files given");
   if (values.endpoint !== undefined) {
@@ -104,9 +98,7 @@ export interface ReplaySummary {
 }
 
 /** Where replay writes: progress and errors go to `stderr`, the summary line to `stdout`. */
-export interface ReplayIo {
-  readonly stdout: (line: string) => void;
-  readonly stderr: (line: string) => void;
+export interface ReplayIo extends CommandOutput {
   /** Milliseconds between progress lines. @default 1000 */
   readonly progressIntervalMs?: number;
 }
@@ -210,9 +202,6 @@ export async function main(argv: readonly string[], io: ReplayIo): Promise<numbe
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  process.exitCode = await main(process.argv.slice(2), {
-    stdout: (line) => process.stdout.write(`${line}\n`),
-    stderr: (line) => process.stderr.write(`${line}\n`),
-  });
+if (isMainModule(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2), PROCESS_OUTPUT);
 }

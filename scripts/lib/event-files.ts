@@ -1,11 +1,10 @@
 /** Finding and reading recorded CloudWatch Logs subscription events on disk. */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { UsageError } from "./cli";
 
-/** A problem with the command line (exit code 2 in the scripts). */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
+/** The scripts' usage error, which these functions throw (see `./cli`). */
+export { UsageError };
 
 /**
  * Expands command-line paths into event files: a file stands for itself; a directory stands for
