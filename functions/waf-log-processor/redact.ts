@@ -129,6 +129,17 @@ class JsonWalker {
   }
 }
 
+/**
+ * Lower-cases ASCII letters only. HTTP header names are ASCII tokens (RFC 9110, section 5.1), and
+ * `toLowerCase` would also map the Kelvin sign U+212A to "k": "Coo\u212Aie" would then match
+ * "cookie" when the name is a decoded string but not when it holds the name's UTF-8 bytes as
+ * Latin-1 characters (the handler's fast path), so the same record would be redacted or not
+ * depending on the rest of its batch.
+ */
+function asciiLowerCase(text: string): string {
+  return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
+
 function decodeKey(token: string): string {
   return token.includes("\\") ? (JSON.parse(token) as string) : token.slice(1, -1);
 }
@@ -145,7 +156,7 @@ function collectHeaderValueSpans(walker: JsonWalker, names: ReadonlySet<string>,
     walker.object((key) => {
       if (key === "name" && walker.peek() === QUOTE) {
         const name = decodeKey(walker.stringToken());
-        if (names.has(name.toLowerCase())) redact = true;
+        if (names.has(asciiLowerCase(name))) redact = true;
       } else if (key === "value") {
         valueSpans.push(walker.skipValue());
       } else {

@@ -36,6 +36,14 @@ describe("redactHeaderValues", () => {
     expect(redacted).toBe(record.replace('"value":"curl/7.61.1"', '"value":"XXX"'));
   });
 
+  it("compares header names by ASCII letters only, so a Kelvin sign (U+212A) is not a k", () => {
+    const record = '{"httpRequest":{"headers":[{"name":"Coo\u212Aie","value":"secret"}]}}';
+    const latin1Bytes = Buffer.from(record, "utf8").toString("latin1");
+
+    expect(redactHeaderValues(record, names("cookie"))).toBe(record);
+    expect(redactHeaderValues(latin1Bytes, names("cookie"))).toBe(latin1Bytes);
+  });
+
   it("returns the record unchanged when no header matches", () => {
     const record = sampleRecords()[2]!;
 
