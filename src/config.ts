@@ -10,6 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { LOG_RETENTION_DAYS } from "./cloudwatch-logs";
 import { allowed, wholeNumber } from "./config-messages";
 import { type AlarmsConfig, alarmsSchema } from "./alarms-config";
 import { type EncryptionConfig, encryptionSchema, keyRegionProblem } from "./encryption-config";
@@ -42,11 +43,6 @@ const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 
 /** AWS region names like `us-east-1` or `us-gov-west-1`. */
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-
-/** Retention values CloudWatch Logs accepts, in days (PutRetentionPolicy `retentionInDays`). */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
 
 /** Retention of the notification queue in days; the dead-letter queue must keep messages longer. */
 export const NOTIFICATION_QUEUE_RETENTION_DAYS = 7;

@@ -13,7 +13,7 @@ import { z } from "zod";
 import { allowed } from "./config-messages";
 import { partitionOf } from "./iam-policy";
 import { logDeliveryPolicyDocument, MAX_LOG_RESOURCE_POLICY_CHARACTERS } from "./log-delivery-policy";
-import { LOG_RETENTION_DAYS } from "./rules/logs/log-group-retention";
+import { LOG_RETENTION_DAYS } from "./cloudwatch-logs";
 
 // ---------------------------------------------------------------------------------------------
 // Formats

@@ -10,7 +10,7 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
-import { LOG_RETENTION_DAYS } from "../config";
+import { LOG_RETENTION_DAYS } from "../cloudwatch-logs";
 import { denyInsecureTransport, policyDocument } from "../iam-policy";
 import { queueEncryption } from "./pipeline-key";
 import { PROCESSOR_KEY_ACTIONS } from "./pipeline-key-policy";

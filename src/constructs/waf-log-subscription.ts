@@ -2,6 +2,7 @@ import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-
 import { CloudwatchLogSubscriptionFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-subscription-filter";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Construct } from "constructs";
+import { WAF_LOG_GROUP_PREFIX } from "../cloudwatch-logs";
 import { logGroupArn } from "../iam-policy";
 import { throwIfInvalid } from "./props-error";
 
@@ -50,7 +51,7 @@ export class WafLogSubscription extends Construct {
   constructor(scope: Construct, id: string, props: WafLogSubscriptionProps) {
     super(scope, id);
     const problems: string[] = [];
-    if (!props.logGroupName.startsWith("aws-waf-logs-")) {
+    if (!props.logGroupName.startsWith(WAF_LOG_GROUP_PREFIX)) {
       problems.push(
         `props.logGroupName: must start with "aws-waf-logs-" (AWS WAF writes only to such log groups), got ${JSON.stringify(props.logGroupName)}`,
       );

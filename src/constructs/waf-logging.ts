@@ -8,7 +8,7 @@ import {
 import { Construct } from "constructs";
 import { logGroupArn, partitionOf } from "../iam-policy";
 import { logDeliveryPolicyDocument, MAX_LOG_RESOURCE_POLICY_CHARACTERS } from "../log-delivery-policy";
-import { LOG_RETENTION_DAYS } from "../rules/logs/log-group-retention";
+import { LOG_RETENTION_DAYS, WAF_LOG_GROUP_PREFIX } from "../cloudwatch-logs";
 import {
   DEFAULT_REDACTED_FIELDS,
   DEFAULT_WAF_LOG_RETENTION_DAYS,
@@ -235,7 +235,7 @@ function propsProblems(
         problems.push(`${path}.arn: must be in region ${props.region}, got ${acl.region}`);
       }
     }
-    if (!target.logGroupName.startsWith("aws-waf-logs-")) {
+    if (!target.logGroupName.startsWith(WAF_LOG_GROUP_PREFIX)) {
       problems.push(
         `${path}.logGroupName: must start with "aws-waf-logs-" (AWS WAF writes only to such log groups), got ${JSON.stringify(target.logGroupName)}`,
       );
