@@ -6,8 +6,8 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { offlineTerraformAvailability, pluginMirrorDir } from "../../scripts/lib/offline-terraform.js";
-import { PROJECT_ROOT } from "../../scripts/lib/terraform-synth.js";
+import { offlineTerraformAvailability, pluginMirrorDir } from "../../commands/lib/offline-terraform.js";
+import { PROJECT_ROOT } from "../../commands/lib/terraform-synth.js";
 
 /** Options of {@link skipWithoutOfflineTerraform}. */
 export interface OfflineTerraformNeeds {

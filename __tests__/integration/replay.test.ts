@@ -4,8 +4,8 @@ import { join, relative } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createS3Client, EMBEDDED_S3_CREDENTIALS, startEmbeddedS3 } from "../../scripts/lib/embedded-s3";
-import { main } from "../../scripts/replay";
+import { createS3Client, EMBEDDED_S3_CREDENTIALS, startEmbeddedS3 } from "../../commands/lib/embedded-s3";
+import { main } from "../../commands/replay";
 
 const SAMPLES = "__tests__/fixtures/samples";
 const DATA_EVENT = `${SAMPLES}/cwl-data-message.json`;

@@ -10,15 +10,15 @@ import {
   EMBEDDED_S3_CREDENTIALS,
   startEmbeddedS3,
   type EmbeddedS3,
-} from "../../scripts/lib/embedded-s3";
+} from "../../commands/lib/embedded-s3";
 import {
   loadProcessor,
   processorEnv,
   type Handler,
   type ProcessResult,
-} from "../../scripts/lib/processor-bundle";
-import { encodeSubscriptionEvent, packBatches } from "../../scripts/lib/subscription-event";
-import { generateWafLogEvents } from "../../scripts/lib/waf-records";
+} from "../../commands/lib/processor-bundle";
+import { encodeSubscriptionEvent, packBatches } from "../../commands/lib/subscription-event";
+import { generateWafLogEvents } from "../../commands/lib/waf-records";
 
 const BUCKET = "outage-test";
 /** Subscription events replayed, and how many go through before S3 stops. */

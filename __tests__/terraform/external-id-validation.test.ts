@@ -14,8 +14,8 @@ import {
   EXTERNAL_ID_VALIDATIONS,
   EXTERNAL_ID_VARIABLE,
 } from "../../src/waf-log-pipeline-stack.js";
-import { offlinePlanEach, type OfflinePlanAttempt } from "../../scripts/lib/offline-terraform.js";
-import { synthApp } from "../../scripts/lib/terraform-synth.js";
+import { offlinePlanEach, type OfflinePlanAttempt } from "../../commands/lib/offline-terraform.js";
+import { synthApp } from "../../commands/lib/terraform-synth.js";
 import { configInput } from "../helpers/config.js";
 import { skipWithoutOfflineTerraform } from "../helpers/offline-terraform-availability.js";
 

@@ -9,9 +9,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONFIG_PATH_VARIABLE, loadConfig } from "../../src/config.js";
 import { stackName } from "../../src/naming.js";
-import { offlinePlan, type OfflinePlanResult } from "../../scripts/lib/offline-terraform.js";
-import { parsePlanJson } from "../../scripts/lib/plan-json.js";
-import { PROJECT_ROOT, synthApp } from "../../scripts/lib/terraform-synth.js";
+import { offlinePlan, type OfflinePlanResult } from "../../commands/lib/offline-terraform.js";
+import { parsePlanJson } from "../../commands/lib/plan-json.js";
+import { PROJECT_ROOT, synthApp } from "../../commands/lib/terraform-synth.js";
 import { skipWithoutOfflineTerraform } from "../helpers/offline-terraform-availability.js";
 
 const CONFIG_FILE = "__tests__/fixtures/config/kms-alarms.json";

@@ -15,10 +15,10 @@ import {
   offlinePlan,
   PLACEHOLDER_EXTERNAL_ID,
   type OfflinePlanResult,
-} from "../../scripts/lib/offline-terraform.js";
-import { parsePlanJson } from "../../scripts/lib/plan-json.js";
-import { summarizePlan } from "../../scripts/lib/plan-summary.js";
-import { PROJECT_ROOT, synthApp, type SynthesizedStack } from "../../scripts/lib/terraform-synth.js";
+} from "../../commands/lib/offline-terraform.js";
+import { parsePlanJson } from "../../commands/lib/plan-json.js";
+import { summarizePlan } from "../../commands/lib/plan-summary.js";
+import { PROJECT_ROOT, synthApp, type SynthesizedStack } from "../../commands/lib/terraform-synth.js";
 import { skipWithoutOfflineTerraform } from "../helpers/offline-terraform-availability.js";
 
 const skip = await skipWithoutOfflineTerraform("offline terraform validate/plan");

@@ -13,7 +13,7 @@ import {
   rewriteStackForOffline,
   type ArchiveOutputs,
   type ArchiveSpec,
-} from "../../scripts/lib/offline-terraform.js";
+} from "../../commands/lib/offline-terraform.js";
 
 /** A synthesized stack as cdktf writes it: cloud backend, archive provider, one archive_file. */
 function stackJson(): Record<string, unknown> {

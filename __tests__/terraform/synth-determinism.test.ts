@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROJECT_ROOT, synthApp } from "../../scripts/lib/terraform-synth.js";
+import { PROJECT_ROOT, synthApp } from "../../commands/lib/terraform-synth.js";
 
 /** Every file under `dir`, as sorted POSIX paths relative to it. */
 function filesUnder(dir: string): string[] {

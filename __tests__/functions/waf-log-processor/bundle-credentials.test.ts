@@ -12,8 +12,8 @@ import {
   EMBEDDED_S3_CREDENTIALS,
   startEmbeddedS3,
   type EmbeddedS3,
-} from "../../../scripts/lib/embedded-s3";
-import { loadProcessor, processorEnv } from "../../../scripts/lib/processor-bundle";
+} from "../../../commands/lib/embedded-s3";
+import { loadProcessor, processorEnv } from "../../../commands/lib/processor-bundle";
 import { readSampleEvent } from "../../helpers/cloudwatch-logs-event";
 
 const BUCKET = "bundle-credentials";

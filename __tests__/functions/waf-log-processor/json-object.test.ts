@@ -6,7 +6,7 @@ import {
   NOT_A_JSON_OBJECT,
   type JsonObjectKind,
 } from "../../../functions/waf-log-processor/json-object";
-import { generateWafLogEvents, Random } from "../../../scripts/lib/waf-records";
+import { generateWafLogEvents, Random } from "../../../commands/lib/waf-records";
 import { sampleRecords } from "../../helpers/cloudwatch-logs-event";
 
 /** The definition the validator must match: what `JSON.parse` says, plus "has a CR or LF". */

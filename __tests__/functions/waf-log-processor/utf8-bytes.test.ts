@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { decodeSubscriptionEvent, type LogEvent } from "../../../functions/waf-log-processor/decode";
 import { toLines } from "../../../functions/waf-log-processor/lines";
 import { redactHeaderValues } from "../../../functions/waf-log-processor/redact";
-import { generateWafLogEvents, Random } from "../../../scripts/lib/waf-records";
+import { generateWafLogEvents, Random } from "../../../commands/lib/waf-records";
 import {
   dataPayload,
   eventFromBytes,

@@ -10,9 +10,15 @@ import {
 } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { exitCodeOf, formatSummary, payloadlessProblem, redrive, summarize } from "../../scripts/lib/redrive";
-import { parseFailureRecord, rawJsonMember } from "../../scripts/lib/redrive-record";
-import { main, parseRedriveArgs, REDRIVE_USAGE } from "../../scripts/redrive";
+import {
+  exitCodeOf,
+  formatSummary,
+  payloadlessProblem,
+  redrive,
+  summarize,
+} from "../../commands/lib/redrive";
+import { parseFailureRecord, rawJsonMember } from "../../commands/lib/redrive-record";
+import { main, parseRedriveArgs, REDRIVE_USAGE } from "../../commands/redrive";
 import { parseConfig } from "../../src/config";
 import { minimalEnvironmentInput } from "../helpers/config";
 import { readSampleEvent, subscriptionEvent } from "../helpers/cloudwatch-logs-event";

@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { parsePlanJson, type PlanJson } from "../../scripts/lib/plan-json.js";
-import { summarizePlan } from "../../scripts/lib/plan-summary.js";
+import { parsePlanJson, type PlanJson } from "../../commands/lib/plan-json.js";
+import { summarizePlan } from "../../commands/lib/plan-summary.js";
 
 const fixtures = join(import.meta.dirname, "..", "fixtures", "plan");
 const root = join(import.meta.dirname, "..", "..");
@@ -239,7 +239,7 @@ describe("summarizePlan", () => {
 
 describe("npm run plan-summary", () => {
   const run = (...args: string[]) =>
-    promisify(execFile)(join(root, "node_modules", ".bin", "tsx"), ["scripts/plan-summary.ts", ...args], {
+    promisify(execFile)(join(root, "node_modules", ".bin", "tsx"), ["commands/plan-summary.ts", ...args], {
       cwd: root,
     });
 

@@ -40,7 +40,7 @@ export const PROCESS_OUTPUT: CommandOutput = {
 
 /**
  * True when the module whose `import.meta.url` is `moduleUrl` is the script node was started with
- * (`tsx scripts/replay.ts ...`), false when it was imported (by a test).
+ * (`tsx commands/replay.ts ...`), false when it was imported (by a test).
  */
 export function isMainModule(moduleUrl: string): boolean {
   const script = process.argv[1];

@@ -2,7 +2,7 @@
  * `npm run plan-summary -- <plan.json> [--title TEXT] [--note TEXT]`
  *
  * Prints a Markdown summary of a Terraform plan for a pull-request comment (see
- * scripts/lib/plan-summary.ts). `<plan.json>` is the output of `terraform show -json <planfile>`.
+ * commands/lib/plan-summary.ts). `<plan.json>` is the output of `terraform show -json <planfile>`.
  * Exits 1 when the file is missing or not a plan (the message names the file and the field),
  * 2 on bad arguments.
  */

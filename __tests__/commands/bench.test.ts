@@ -1,15 +1,15 @@
 import { gunzipSync } from "node:zlib";
 import type { CloudWatchLogsDecodedData } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../../scripts/lib/event-files";
+import { UsageError } from "../../commands/lib/event-files";
 import {
   encodeSubscriptionEvent,
   EVENT_OVERHEAD_BYTES,
   MAX_BATCH_BYTES,
   packBatches,
-} from "../../scripts/lib/subscription-event";
-import { ALL_ACTIONS, generateWafLogEvents } from "../../scripts/lib/waf-records";
-import { floorPass, generatedWorkload, median, MemorySink, parseBenchArgs } from "../../scripts/bench";
+} from "../../commands/lib/subscription-event";
+import { ALL_ACTIONS, generateWafLogEvents } from "../../commands/lib/waf-records";
+import { floorPass, generatedWorkload, median, MemorySink, parseBenchArgs } from "../../commands/bench";
 
 const SOURCE = {
   owner: "111122223333",

@@ -4,7 +4,7 @@
  *
  * Offline `terraform validate` and `terraform plan` of every synthesized stack (or the named
  * ones), in temporary copies of their stack directories: no AWS credentials, no Terraform Cloud,
- * no network (see scripts/lib/offline-terraform.ts). Prints Terraform's plan for each stack.
+ * no network (see commands/lib/offline-terraform.ts). Prints Terraform's plan for each stack.
  *
  * By default it first runs `npm run synth` (bundle + synth into `cdktf.out`), so it works on a
  * fresh clone; `--skip-synth` plans the existing `cdktf.out`. `--json-dir DIR` also writes each

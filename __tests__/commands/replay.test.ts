@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { listEventFiles, readEventFile, UsageError } from "../../scripts/lib/event-files";
-import { main, parseReplayArgs, REPLAY_USAGE } from "../../scripts/replay";
+import { listEventFiles, readEventFile, UsageError } from "../../commands/lib/event-files";
+import { main, parseReplayArgs, REPLAY_USAGE } from "../../commands/replay";
 
 describe("parseReplayArgs", () => {
   it("defaults to the embedded server, bucket waf-log-replay and download to .replay", () => {
