@@ -3,17 +3,19 @@
  *
  * Maintenance check of the way off the archived cdktf (issue 15, docs/cdktf-and-cdktn.md). In a
  * temporary copy of the project it:
- *  1. swaps cdktf, cdktf-cli and @cdktf/provider-aws for cdktn and cdktn-cli 0.24.0 (constructs
- *     10.6.0, cdktn's peer range), with `npm install` against the project's lockfile;
+ *  1. swaps cdktf, cdktf-cli, @cdktf/provider-aws and @cdktf/provider-archive for cdktn and
+ *     cdktn-cli 0.24.0 and @cdktn/provider-archive 14.0.1 (constructs 10.6.0, cdktn's peer range),
+ *     with `npm install` against the project's lockfile;
  *  2. generates TypeScript bindings for hashicorp/aws 5.100.0 with `cdktn get`, offline: Terraform's
  *     CLI configuration points at the provider mirror (`filesystem_mirror`), measured with GNU time
  *     (wall time, peak resident memory of the largest process);
  *  3. rewrites the imports (`cdktf` → `cdktn`, `@cdktf/provider-aws/lib/<name>` → the generated
- *     bindings), type-checks the copy, and synthesizes the committed configuration;
+ *     bindings, `@cdktf/provider-archive` → `@cdktn/provider-archive`), type-checks the copy, and
+ *     synthesizes the committed configuration;
  *  4. compares that output with today's (cdktf 0.21, synthesized from the repository) byte for
  *     byte, then as JSON, then as offline `terraform plan`s of every stack.
- * hashicorp/archive is not in the mirror, so its bindings cannot be generated here: the copy keeps
- * the prebuilt @cdktf/provider-archive and serves it cdktn under the name `cdktf`.
+ * hashicorp/archive is not in the mirror, so its bindings cannot be generated here: the copy uses
+ * the prebuilt @cdktn/provider-archive, built for archive 2.8.1 (the project's is for 2.7.1).
  *
  * Needs Node.js >= 22.19 (cdktn's minimum), Terraform and the provider mirror (as the offline plan
  * tests), the npm registry, the processor bundle (the npm script builds it). Takes 2–4 minutes; not
@@ -46,8 +48,6 @@ import {
 import { listStacks, PROJECT_ROOT, synthApp } from "../commands/lib/terraform-synth.js";
 import {
   AWS_PROVIDER,
-  CDKTF_SHIM_DIR,
-  CDKTF_SHIM_FILES,
   CDKTN_VERSION,
   cdktnPackageJson,
   comparablePlan,
@@ -160,7 +160,7 @@ async function rewriteImports(copy: string, awsBindingsDir: string): Promise<num
     let bindings = relative(dirname(path), awsBindingsDir).split("\\").join("/");
     if (!bindings.startsWith(".")) bindings = `./${bindings}`;
     const source = await readFile(path, "utf8");
-    const rewritten = rewriteImportsForCdktn(source, bindings);
+    const rewritten = rewriteImportsForCdktn(file, source, bindings);
     if (rewritten !== source) {
       await writeFile(path, rewritten);
       changed += 1;
@@ -295,12 +295,9 @@ export async function main(argv: readonly string[], out: CommandOutput): Promise
     await copyProject(copy);
     const pkg = JSON.parse(await readFile(join(copy, "package.json"), "utf8")) as PackageJson;
     await writeFile(join(copy, "package.json"), `${JSON.stringify(cdktnPackageJson(pkg), null, 2)}\n`);
-    await mkdir(join(copy, CDKTF_SHIM_DIR));
-    for (const [name, text] of Object.entries(CDKTF_SHIM_FILES))
-      await writeFile(join(copy, CDKTF_SHIM_DIR, name), text);
     const install = await run("npm", ["install", "--no-audit", "--no-fund"], copy);
     out.stdout(
-      `npm install (cdktf, cdktf-cli, @cdktf/provider-aws out; cdktn, cdktn-cli in): ${secs(install.seconds)}`,
+      `npm install (cdktf, cdktf-cli, @cdktf/provider-* out; cdktn, cdktn-cli, @cdktn/provider-archive in): ${secs(install.seconds)}`,
     );
 
     const cdktfJson = JSON.parse(await readFile(join(copy, "cdktf.json"), "utf8")) as Record<string, unknown>;

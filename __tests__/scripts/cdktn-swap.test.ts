@@ -7,8 +7,6 @@ import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../commands/lib/terraform-synth.js";
 import { main, parseGnuTimeReport } from "../../scripts/check-cdktn.js";
 import {
-  CDKTF_SHIM_DIR,
-  CDKTF_SHIM_FILES,
   cdktnPackageJson,
   comparablePlan,
   compareFile,
@@ -23,22 +21,29 @@ const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8"))
 describe("cdktnPackageJson", () => {
   const swapped = cdktnPackageJson(pkg);
 
-  it("swaps cdktf, cdktf-cli and @cdktf/provider-aws for cdktn and cdktn-cli 0.24.0", () => {
-    expect(swapped.dependencies).toMatchObject({ cdktn: "0.24.0", cdktf: `file:./${CDKTF_SHIM_DIR}` });
-    expect(swapped.dependencies).not.toHaveProperty("@cdktf/provider-aws");
+  it("swaps cdktf, cdktf-cli and the @cdktf providers for cdktn, cdktn-cli 0.24.0 and @cdktn/provider-archive", () => {
+    expect(swapped.dependencies).toMatchObject({ cdktn: "0.24.0", "@cdktn/provider-archive": "14.0.1" });
+    for (const name of ["cdktf", "@cdktf/provider-aws", "@cdktf/provider-archive"]) {
+      expect(swapped.dependencies).not.toHaveProperty([name]);
+    }
     expect(swapped.devDependencies).toMatchObject({ "cdktn-cli": "0.24.0" });
-    expect(swapped.devDependencies).not.toHaveProperty("cdktf-cli");
+    expect(swapped.devDependencies).not.toHaveProperty(["cdktf-cli"]);
   });
 
-  it("moves constructs into cdktn's peer range and points provider-archive's cdktf peer at the shim", () => {
+  it("moves constructs into cdktn's peer range (>=10.6.0 <10.8.0)", () => {
     expect(swapped.dependencies?.constructs).toBe("10.6.0");
-    expect(swapped.overrides).toEqual({ "@cdktf/provider-archive": { cdktf: "$cdktf" } });
   });
 
   it("keeps every other dependency at the project's version", () => {
-    const { cdktf: _a, "@cdktf/provider-aws": _b, constructs: _c, ...rest } = pkg.dependencies;
+    const {
+      cdktf: _a,
+      "@cdktf/provider-aws": _b,
+      "@cdktf/provider-archive": _c,
+      constructs: _d,
+      ...rest
+    } = pkg.dependencies;
     expect(swapped.dependencies).toMatchObject(rest);
-    const { "cdktf-cli": _d, ...restDev } = pkg.devDependencies;
+    const { "cdktf-cli": _e, ...restDev } = pkg.devDependencies;
     expect(swapped.devDependencies).toMatchObject(restDev);
   });
 
@@ -47,25 +52,18 @@ describe("cdktnPackageJson", () => {
       "package.json: expected a dependency on cdktf to swap out",
     );
   });
-
-  it("has a shim that re-exports cdktn under the name cdktf", () => {
-    expect(JSON.parse(CDKTF_SHIM_FILES["package.json"] ?? "")).toMatchObject({
-      name: "cdktf",
-      main: "index.js",
-    });
-    expect(CDKTF_SHIM_FILES["index.js"]).toBe('module.exports = require("cdktn");\n');
-  });
 });
 
 describe("rewriteImportsForCdktn", () => {
-  const rewrite = (source: string) => rewriteImportsForCdktn(source, "../.gen/providers/aws");
+  const rewrite = (source: string) =>
+    rewriteImportsForCdktn("src/example.ts", source, "../.gen/providers/aws");
 
   it("imports cdktf's core from cdktn", () => {
     expect(rewrite('import { App, TerraformStack } from "cdktf";\n')).toBe(
       'import { App, TerraformStack } from "cdktn";\n',
     );
-    expect(rewrite('import { x } from "cdktf/lib/testing/matchers";')).toBe(
-      'import { x } from "cdktn/lib/testing/matchers";',
+    expect(rewrite("import { x } from 'cdktf/lib/testing/matchers';")).toBe(
+      "import { x } from 'cdktn/lib/testing/matchers';",
     );
   });
 
@@ -81,19 +79,26 @@ describe("rewriteImportsForCdktn", () => {
     );
   });
 
-  it("leaves the archive provider, other packages and look-alike names alone", () => {
+  it("imports the archive provider from @cdktn/provider-archive", () => {
+    expect(rewrite('import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";')).toBe(
+      'import { DataArchiveFile } from "@cdktn/provider-archive/lib/data-archive-file";',
+    );
+  });
+
+  it("changes only module specifiers: not strings, comments or look-alike names", () => {
     const source = [
-      'import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";',
       'import { z } from "zod";',
       'import { cdktfThing } from "./cdktf-helpers";',
-      'const text = "from cdktf";',
+      '// import { App } from "cdktf";',
+      "const text = 'import * as aws from \"@cdktf/provider-aws\";';",
+      'const other = "cdktf";',
     ].join("\n");
     expect(rewrite(source)).toBe(source);
   });
 
-  it("rejects a root import of the AWS provider", () => {
+  it("rejects a root import of the AWS provider, naming the file", () => {
     expect(() => rewrite('import * as aws from "@cdktf/provider-aws";')).toThrow(
-      'import of "@cdktf/provider-aws": import each provider class by deep path (…/lib/<name>)',
+      'src/example.ts: import of "@cdktf/provider-aws": import each provider class by deep path (…/lib/<name>)',
     );
   });
 });
@@ -133,17 +138,17 @@ describe("compareFile and the expected differences", () => {
     });
   });
 
-  it("explains the core version in the comment block and the aws source spelling", () => {
+  it("explains the core version in the comment block, the aws source spelling and archive 2.8.1", () => {
     const before = json({
       "//": { metadata: { version: "0.21.0" } },
-      terraform: { required_providers: { aws: { source: "aws" } } },
+      terraform: { required_providers: { aws: { source: "aws" }, archive: { version: "2.7.1" } } },
     });
     const after = json({
       "//": { metadata: { version: "0.24.0" } },
-      terraform: { required_providers: { aws: { source: "hashicorp/aws" } } },
+      terraform: { required_providers: { aws: { source: "hashicorp/aws" }, archive: { version: "2.8.1" } } },
     });
     const comparison = compareFile(stack, before, after);
-    expect(comparison.kind).toBe("json");
+    expect(comparison).toMatchObject({ kind: "json", differences: { length: 3 } });
     expect(unexplained([comparison])).toEqual([]);
   });
 

@@ -6,6 +6,7 @@
  * cdktn: https://github.com/open-constructs/cdk-terrain (npm packages `cdktn`, `cdktn-cli`).
  */
 import { isDeepStrictEqual } from "node:util";
+import ts from "typescript";
 
 /** cdktn release the check moves to (needs Node.js >= 22.19). */
 export const CDKTN_VERSION = "0.24.0";
@@ -17,12 +18,11 @@ export const CDKTN_CONSTRUCTS_VERSION = "10.6.0";
 export const AWS_PROVIDER = { source: "hashicorp/aws", version: "5.100.0" } as const;
 
 /**
- * Directory (relative to the copy's root) of the local package named `cdktf` that re-exports
- * cdktn, so the prebuilt `@cdktf/provider-archive` (whose code does `require("cdktf")`) runs on
- * cdktn's core: hashicorp/archive is not in the offline mirror, so its bindings cannot be generated
- * here. One cdktn instance serves both.
+ * Prebuilt hashicorp/archive bindings for cdktn (archive provider 2.8.1; the project's
+ * @cdktf/provider-archive 11.0.1 is built for 2.7.1). hashicorp/archive is not in the offline
+ * mirror, so `cdktn get` cannot generate bindings for it here.
  */
-export const CDKTF_SHIM_DIR = "cdktf-on-cdktn";
+export const CDKTN_ARCHIVE_BINDINGS = { name: "@cdktn/provider-archive", version: "14.0.1" } as const;
 
 /** package.json of the project, as far as the swap reads and writes it. */
 export interface PackageJson {
@@ -32,12 +32,11 @@ export interface PackageJson {
 }
 
 /**
- * The copy's package.json: cdktf, cdktf-cli and @cdktf/provider-aws removed; cdktn and cdktn-cli
- * {@link CDKTN_VERSION}, constructs {@link CDKTN_CONSTRUCTS_VERSION} and `cdktf` as the local
- * re-export of cdktn ({@link CDKTF_SHIM_DIR}) added, with an override that makes it the cdktf of
- * @cdktf/provider-archive. Everything else is kept (an existing `overrides` is replaced). Pure.
+ * The copy's package.json: cdktf, cdktf-cli, @cdktf/provider-aws and @cdktf/provider-archive
+ * removed; cdktn and cdktn-cli {@link CDKTN_VERSION}, {@link CDKTN_ARCHIVE_BINDINGS} and constructs
+ * {@link CDKTN_CONSTRUCTS_VERSION} added. Everything else is kept. Pure.
  *
- * @throws Error when the input does not depend on cdktf, cdktf-cli and @cdktf/provider-aws
+ * @throws Error naming the package when the input does not depend on one of the four
  */
 export function cdktnPackageJson(pkg: PackageJson): PackageJson {
   const dependencies = { ...pkg.dependencies };
@@ -45,6 +44,7 @@ export function cdktnPackageJson(pkg: PackageJson): PackageJson {
   for (const [name, where] of [
     ["cdktf", dependencies],
     ["@cdktf/provider-aws", dependencies],
+    ["@cdktf/provider-archive", dependencies],
     ["cdktf-cli", devDependencies],
   ] as const) {
     if (where[name] === undefined)
@@ -52,70 +52,69 @@ export function cdktnPackageJson(pkg: PackageJson): PackageJson {
     delete where[name];
   }
   dependencies.cdktn = CDKTN_VERSION;
-  dependencies.cdktf = `file:./${CDKTF_SHIM_DIR}`;
+  dependencies[CDKTN_ARCHIVE_BINDINGS.name] = CDKTN_ARCHIVE_BINDINGS.version;
   dependencies.constructs = CDKTN_CONSTRUCTS_VERSION;
   devDependencies["cdktn-cli"] = CDKTN_VERSION;
-  return {
-    ...pkg,
-    dependencies: sorted(dependencies),
-    devDependencies: sorted(devDependencies),
-    // @cdktf/provider-archive names cdktf ^0.21 as a peer: the shim answers it.
-    // https://docs.npmjs.com/cli/v11/configuring-npm/package-json#overrides
-    overrides: { "@cdktf/provider-archive": { cdktf: "$cdktf" } },
-  };
+  return { ...pkg, dependencies: sorted(dependencies), devDependencies: sorted(devDependencies) };
 }
 
 function sorted(record: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** Files of the local `cdktf` package that re-exports cdktn (see {@link CDKTF_SHIM_DIR}). */
-export const CDKTF_SHIM_FILES: Readonly<Record<string, string>> = {
-  "package.json": `${JSON.stringify(
-    {
-      name: "cdktf",
-      version: CDKTN_VERSION,
-      private: true,
-      description: "cdktn under the name cdktf, for prebuilt @cdktf/provider-* packages",
-      main: "index.js",
-      types: "index.d.ts",
-    },
-    null,
-    2,
-  )}\n`,
-  "index.js": 'module.exports = require("cdktn");\n',
-  "index.d.ts": 'export * from "cdktn";\n',
-};
-
 /**
  * Rewrites the module specifiers of one TypeScript file for cdktn: `cdktf` and `cdktf/…` become
  * `cdktn` and `cdktn/…`; `@cdktf/provider-aws/lib/<name>` becomes `<awsBindings>/<name>/index.js`
- * (the bindings `cdktn get` generated). `@cdktf/provider-archive/…` stays (served by the shim).
- * Specifiers after `from`, in `import "…"` and in `import("…")`. Pure.
+ * (the bindings `cdktn get` generated); `@cdktf/provider-archive/…` becomes
+ * `@cdktn/provider-archive/…`. Only real module specifiers change (import and export declarations,
+ * `import("…")`, `import x = require("…")`), found with the TypeScript parser; the same text in a
+ * string or comment stays. Pure.
  *
+ * @param fileName the file's name, for TypeScript's parser (`.ts`, `.tsx`, …)
  * @param awsBindings import path of the generated aws bindings from this file, e.g.
  *   `../.gen/providers/aws`
- * @throws Error naming the specifier when a file imports `@cdktf/provider-aws` by its root (the
- *   project imports providers by deep path only)
+ * @throws Error naming the file and specifier when a file imports `@cdktf/provider-aws` by its root
+ *   (the project imports providers by deep path only)
  */
-export function rewriteImportsForCdktn(source: string, awsBindings: string): string {
-  return source.replace(
-    /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])([^"'\n]+)\2/g,
-    (whole, lead: string, quote: string, specifier: string) => {
-      const swapped = swapSpecifier(specifier, awsBindings);
-      return swapped === specifier ? whole : `${lead}${quote}${swapped}${quote}`;
-    },
-  );
+export function rewriteImportsForCdktn(fileName: string, source: string, awsBindings: string): string {
+  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, false);
+  const specifiers: ts.StringLiteralLike[] = [];
+  const visit = (node: ts.Node): void => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier) {
+      if (ts.isStringLiteralLike(node.moduleSpecifier)) specifiers.push(node.moduleSpecifier);
+    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      const [argument] = node.arguments;
+      if (argument && ts.isStringLiteralLike(argument)) specifiers.push(argument);
+    } else if (ts.isExternalModuleReference(node) && ts.isStringLiteralLike(node.expression)) {
+      specifiers.push(node.expression);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  let result = source;
+  // From the end, so earlier positions stay valid.
+  for (const literal of specifiers.sort((a, b) => b.getStart(file) - a.getStart(file))) {
+    const swapped = swapSpecifier(literal.text, awsBindings, fileName);
+    if (swapped === literal.text) continue;
+    // Between the quotes.
+    result = `${result.slice(0, literal.getStart(file) + 1)}${swapped}${result.slice(literal.getEnd() - 1)}`;
+  }
+  return result;
 }
 
-function swapSpecifier(specifier: string, awsBindings: string): string {
+function swapSpecifier(specifier: string, awsBindings: string, fileName: string): string {
   if (specifier === "cdktf") return "cdktn";
   if (specifier.startsWith("cdktf/")) return `cdktn/${specifier.slice("cdktf/".length)}`;
   if (specifier === "@cdktf/provider-aws" || specifier === "@cdktf/provider-aws/lib") {
-    throw new Error(`import of "${specifier}": import each provider class by deep path (…/lib/<name>)`);
+    throw new Error(
+      `${fileName}: import of "${specifier}": import each provider class by deep path (…/lib/<name>)`,
+    );
   }
   const aws = /^@cdktf\/provider-aws\/lib\/([\w-]+)$/.exec(specifier);
   if (aws) return `${awsBindings}/${aws[1]}/index.js`;
+  if (specifier.startsWith("@cdktf/provider-archive/")) {
+    return `${CDKTN_ARCHIVE_BINDINGS.name}/${specifier.slice("@cdktf/provider-archive/".length)}`;
+  }
   return specifier;
 }
 
@@ -180,6 +179,13 @@ export const EXPECTED_DIFFERENCES: readonly ExpectedDifference[] = [
     before: "aws",
     after: AWS_PROVIDER.source,
     why: 'prebuilt bindings write the short source, generated ones the full one; Terraform reads "aws" as hashicorp/aws (registry.terraform.io/hashicorp/aws) either way',
+  },
+  {
+    file: /^stacks\/[^/]+\/cdk\.tf\.json$/,
+    path: "$.terraform.required_providers.archive.version",
+    before: "2.7.1",
+    after: "2.8.1",
+    why: `${CDKTN_ARCHIVE_BINDINGS.name} ${CDKTN_ARCHIVE_BINDINGS.version} is built for hashicorp/archive 2.8.1 (archive_file takes the same arguments); the next terraform init installs 2.8.1`,
   },
   {
     file: /^manifest\.json$/,
