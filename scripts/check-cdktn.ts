@@ -40,6 +40,7 @@ import {
   type CommandOutput,
 } from "../commands/lib/cli.js";
 import { CDKTF_NODE_FLAGS } from "../commands/lib/cdktf-node-flags.js";
+import { filesUnder } from "../commands/lib/file-tree.js";
 import {
   offlinePlan,
   offlineTerraformAvailability,
@@ -120,19 +121,10 @@ export function parseGnuTimeReport(report: string): { peakBytes: number; seconds
   return { peakBytes: Number(rss[1]) * 1024, seconds };
 }
 
-/** Every file under `dir`, as sorted POSIX paths relative to it. */
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split("\\").join("/"))
-    .sort();
-}
-
 /** Total size in bytes of the files under `dir`. */
 async function sizeOf(dir: string): Promise<number> {
   let total = 0;
-  for (const file of await filesUnder(dir)) total += (await stat(join(dir, file))).size;
+  for (const file of filesUnder(dir)) total += (await stat(join(dir, file))).size;
   return total;
 }
 
@@ -154,7 +146,7 @@ async function copyProject(dest: string): Promise<void> {
 /** Rewrites the imports of every TypeScript file of the copy (outside node_modules and .gen). */
 async function rewriteImports(copy: string, awsBindingsDir: string): Promise<number> {
   let changed = 0;
-  for (const file of await filesUnder(copy)) {
+  for (const file of filesUnder(copy)) {
     if (!file.endsWith(".ts") || file.startsWith("node_modules/") || file.startsWith(".gen/")) continue;
     const path = join(copy, file);
     let bindings = relative(dirname(path), awsBindingsDir).split("\\").join("/");
@@ -355,7 +347,7 @@ export async function main(argv: readonly string[], out: CommandOutput): Promise
     );
     if (synth.stderr !== "") problems.push(`synth with cdktn wrote to stderr: ${synth.stderr}`);
 
-    const files = [...new Set([...(await filesUnder(today)), ...(await filesUnder(after))])].sort();
+    const files = [...new Set([...filesUnder(today), ...filesUnder(after)])].sort();
     const comparisons: FileComparison[] = [];
     for (const file of files) {
       const read = async (dir: string) =>

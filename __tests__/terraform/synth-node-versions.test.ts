@@ -4,24 +4,17 @@
 // bundle (`npm run build`, which npm test runs first; the bundle is esbuild's output, not Node's)
 // and Node.js 22 and 24: .ci/run installs them into .ci/node (`npm ci --prefix .ci/node` does it
 // by hand); where they are missing the test says so and skips.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { filesUnder } from "../../commands/lib/file-tree.js";
 import { PROJECT_ROOT, synthApp } from "../../commands/lib/terraform-synth.js";
 import { CI_NODE_DIR, nodeBinaries, type NodeBinary } from "../helpers/node-binaries.js";
 
 /** Node.js majors the synth must be compared under; others found (20) are compared too. */
 const REQUIRED_MAJORS = [22, 24];
-
-/** Every file under `dir`, as sorted POSIX paths relative to it. */
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split("\\").join("/"))
-    .sort();
-}
 
 const binaries = nodeBinaries();
 const missing = REQUIRED_MAJORS.filter((major) => !binaries.some((binary) => binary.major === major));
@@ -40,6 +33,7 @@ const outputs = new Map<NodeBinary, string>();
 
 beforeAll(async () => {
   if (reason !== undefined) return;
+  console.info(`synth compared under Node.js ${binaries.map((binary) => binary.version).join(", ")}`);
   root = await mkdtemp(join(tmpdir(), "waf-synth-node-"));
   for (const binary of binaries) {
     const outdir = join(root, binary.version);
