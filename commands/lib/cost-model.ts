@@ -52,7 +52,9 @@ export const SQS_CHUNK_BYTES = 64 * KIB;
  * S3 storage-class rules the storage model applies
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html,
  * https://aws.amazon.com/s3/pricing/):
- * - STANDARD_IA bills at least 128 KB per object and at least 30 days;
+ * - STANDARD_IA bills at least 128 KB per object and at least 30 days (the size minimum never applies
+ *   to lifecycle transitions: S3 moves no object under 128 KB into STANDARD_IA under either setting
+ *   below, so the objects the lifecycle puts there are already at least 128 KB);
  * - GLACIER (Flexible Retrieval) and DEEP_ARCHIVE add 32 KB per object billed at their own rate and
  *   8 KB billed at the STANDARD rate, and bill at least 90 and 180 days;
  * - with the bucket's `transition_default_minimum_object_size = all_storage_classes_128K` (what the
@@ -60,7 +62,6 @@ export const SQS_CHUNK_BYTES = 64 * KIB;
  *   still skip STANDARD_IA but move to GLACIER and DEEP_ARCHIVE.
  */
 export const S3_STORAGE_RULES = {
-  iaMinimumBillableBytes: 128 * KIB,
   archiveOverheadOwnClassBytes: 32 * KIB,
   archiveOverheadStandardBytes: 8 * KIB,
   smallObjectBytes: 128 * KIB,
@@ -317,11 +318,9 @@ export function storageLines(
         ),
       );
     } else {
-      const billableBytes =
-        storageClass === "STANDARD_IA"
-          ? Math.max(objectBytes, S3_STORAGE_RULES.iaMinimumBillableBytes)
-          : objectBytes;
-      const gbMonths = (objectsPerDay * billableBytes * billedDays) / BYTES_PER_GB;
+      // STANDARD_IA's 128 KB minimum billable size never bites here: the lifecycle moves only objects
+      // of at least 128 KB into STANDARD_IA (see S3_STORAGE_RULES).
+      const gbMonths = (objectsPerDay * objectBytes * billedDays) / BYTES_PER_GB;
       lines.push(
         line(
           `s3-storage-${storageClass.toLowerCase()}`,
@@ -361,8 +360,7 @@ function archiveLines(
   const messageChunks = Math.ceil(ASSUMPTIONS.s3EventMessageBytes.value / SQS_CHUNK_BYTES);
   const sends = objectsPerMonth * messageChunks;
   const receives =
-    Math.ceil(objectsPerMonth / ASSUMPTIONS.messagesPerReceive.value) +
-    ASSUMPTIONS.emptyReceivesPerMonth.value;
+    objectsPerMonth / ASSUMPTIONS.messagesPerReceive.value + ASSUMPTIONS.emptyReceivesPerMonth.value;
   const deletes = objectsPerMonth;
   const visibilityChanges = objectsPerMonth * ASSUMPTIONS.visibilityChangesPerMessage.value;
   const sqsRequests = sends + receives + deletes + visibilityChanges;
