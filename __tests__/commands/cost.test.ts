@@ -1,6 +1,9 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { COST_USAGE, main, parseCostArgs } from "../../commands/cost";
 import { alarmCounts, defaultEnvironment } from "../../commands/lib/cost-inputs";
+import { formatUsd } from "../../commands/lib/cost-report";
 import { ConfigError, parseConfig, type PipelineConfig } from "../../src/config";
 import { configInput, parsedEnvironment } from "../helpers/config";
 import { webAclArn } from "../helpers/waf";
@@ -283,5 +286,29 @@ describe("alarmCounts", () => {
 
   it("counts none when alarms are off", () => {
     expect(alarmCounts(parsedEnvironment({ alarms: { enabled: false } }))).toEqual({ cloudwatch: 0, s3: 0 });
+  });
+});
+
+describe("docs/choosing-a-source.md", () => {
+  const doc = readFileSync(join(__dirname, "../../docs/choosing-a-source.md"), "utf8");
+
+  it.each(["1", "10", "100"])("shows the real output of npm run cost -- --gb-per-day %s", async (gb) => {
+    const block = new RegExp(
+      `<summary><code>npm run cost -- --gb-per-day ${gb}</code></summary>\\n\\n\`\`\`\\n([\\s\\S]*?)\\n\`\`\``,
+    ).exec(doc);
+    expect(block, `no output block for ${gb} GB a day`).not.toBeNull();
+    const { stdout } = await run(["--gb-per-day", gb]);
+    expect(block![1]).toBe(stdout.join("\n"));
+  });
+
+  it("states the totals of that output in the three-volumes table", async () => {
+    for (const gb of ["1", "10", "100"]) {
+      const { stdout } = await run(["--gb-per-day", gb, "--json"]);
+      const { sources, differenceUsd } = JSON.parse(stdout[0]!);
+      const usd = (value: number) => formatUsd(value);
+      expect(doc).toContain(
+        `| ${gb} | ${usd(sources.cloudwatch.totalUsd)} | ${usd(sources.s3.totalUsd)} | ${usd(differenceUsd)} |`,
+      );
+    }
   });
 });
