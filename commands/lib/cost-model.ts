@@ -349,12 +349,13 @@ export function storageLines(
   return lines;
 }
 
-/** The lines both source types share once an object is in the archive bucket. */
+/** The lines both source types share: the PUT of each object into the archive bucket (`putItem`) and all that follows. */
 function archiveLines(
   inputs: CostInputs,
   source: SourceType,
   objectsPerDay: number,
   objectBytes: number,
+  putItem: string,
 ): CostLine[] {
   const objectsPerMonth = objectsPerDay * DAYS_PER_MONTH;
   const messageChunks = Math.ceil(ASSUMPTIONS.s3EventMessageBytes.value / SQS_CHUNK_BYTES);
@@ -366,6 +367,7 @@ function archiveLines(
   const sqsRequests = sends + receives + deletes + visibilityChanges;
   const transferGb = (objectsPerMonth * objectBytes) / BYTES_PER_GB;
   const lines: CostLine[] = [
+    line("s3-put", putItem, objectsPerMonth, "requests", objectsPerMonth * perUnit(PRICES.s3Put, 1000)),
     line(
       "s3-get",
       "S3 GetObject (Cortex reads each object)",
@@ -416,6 +418,14 @@ function archiveLines(
       lines.push(line("kms-key", "KMS customer-managed key", 1, "keys", PRICES.kmsKey.usd));
   }
   return lines;
+}
+
+/** The note for objects the lifecycle leaves in STANDARD because they are under 128 KB, if they are. */
+function smallObjectNotes(inputs: CostInputs, objectBytes: number, what: string): string[] {
+  if (objectBytes >= S3_STORAGE_RULES.smallObjectBytes || inputs.transitionSmallObjects) return [];
+  return [
+    `${what} average ${Math.round(objectBytes)} bytes (< 128 KB): S3 lifecycle moves none of them out of STANDARD (transition_default_minimum_object_size all_storage_classes_128K)`,
+  ];
 }
 
 const total = (lines: readonly CostLine[]) => lines.reduce((sum, l) => sum + l.usd, 0);
@@ -525,20 +535,15 @@ export function estimateCloudWatchSource(inputs: CostInputs): SourceEstimate {
       "metrics",
       metrics * PRICES.cloudWatchCustomMetric.usd,
     ),
-    line(
-      "s3-put",
+    ...archiveLines(
+      inputs,
+      "cloudwatch",
+      invocationsPerDay,
+      objectBytes,
       "S3 PutObject (processor, one object per batch)",
-      invocationsPerMonth,
-      "requests",
-      invocationsPerMonth * perUnit(PRICES.s3Put, 1000),
     ),
-    ...archiveLines(inputs, "cloudwatch", invocationsPerDay, objectBytes),
   ];
-  if (objectBytes < S3_STORAGE_RULES.smallObjectBytes && !inputs.transitionSmallObjects) {
-    notes.push(
-      `objects average ${Math.round(objectBytes)} bytes (< 128 KB): S3 lifecycle moves none of them out of STANDARD (transition_default_minimum_object_size all_storage_classes_128K)`,
-    );
-  }
+  notes.push(...smallObjectNotes(inputs, objectBytes, "objects"));
   return {
     source: "cloudwatch",
     lines,
@@ -590,20 +595,9 @@ export function estimateS3Source(inputs: CostInputs): SourceEstimate {
   );
   const lines: CostLine[] = [
     ...delivery.lines,
-    line(
-      "s3-put",
-      "S3 PUT (WAF log delivery, one per file)",
-      filesPerMonth,
-      "requests",
-      filesPerMonth * perUnit(PRICES.s3Put, 1000),
-    ),
-    ...archiveLines(inputs, "s3", filesPerDay, fileBytes),
+    ...archiveLines(inputs, "s3", filesPerDay, fileBytes, "S3 PUT (WAF log delivery, one per file)"),
   ];
-  if (fileBytes < S3_STORAGE_RULES.smallObjectBytes && !inputs.transitionSmallObjects) {
-    notes.push(
-      `WAF files average ${Math.round(fileBytes)} bytes (< 128 KB): S3 lifecycle moves none of them out of STANDARD (transition_default_minimum_object_size all_storage_classes_128K)`,
-    );
-  }
+  notes.push(...smallObjectNotes(inputs, fileBytes, "WAF files"));
   return {
     source: "s3",
     lines,
