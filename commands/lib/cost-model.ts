@@ -38,10 +38,13 @@ const KIB = 1024;
 
 /**
  * Lambda bills an asynchronous invocation as one request for the first 256 KB of payload and one
- * more request for each further 64 KB chunk (payloads up to 1 MB). Source: AWS What's New,
- * "AWS Lambda increases maximum payload size from 256 KB to 1 MB for asynchronous invocations"
- * (October 2025, https://aws.amazon.com/about-aws/whats-new/2025/10/aws-lambda-payload-size-256-kb-1-mb-invocations/),
- * and the Lambda pricing page. The model reads KB as 1,024 bytes.
+ * more request for each further 64 KB chunk (payloads up to 1 MB), as AWS announced with the 1 MB
+ * limit in October 2025 ("AWS Lambda increases maximum payload size from 256 KB to 1 MB for
+ * asynchronous invocations", https://aws.amazon.com/about-aws/whats-new/2025/10/aws-lambda-payload-size-256-kb-1-mb-invocations/;
+ * the 1 MB limit itself: https://docs.aws.amazon.com/lambda/latest/dg/API_Invoke.html). The billing
+ * sentence could not be checked against a stored copy of that page or of the Lambda pricing page
+ * when this was written; the model reads KB as 1,024 bytes. WAF subscription events rarely come
+ * near it: a full 1 MB batch of the bench's records is about 162 KB as a Lambda payload.
  */
 export const ASYNC_PAYLOAD_BILLING = { includedBytes: 256 * KIB, chunkBytes: 64 * KIB } as const;
 

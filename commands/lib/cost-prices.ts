@@ -167,7 +167,7 @@ export const PRICES = {
     unit: "GB",
     source: S3_PRICING,
     checked: CHECKED,
-    note: "Data Transfer tab, out from Amazon S3 to the internet: first 10 TB $0.09, next 40 TB $0.085, next 100 TB $0.07, over 150 TB $0.05 per GB",
+    note: "Data Transfer tab, out from Amazon S3 to the internet: first 10 TB $0.09, next 40 TB $0.085, next 100 TB $0.07, over 150 TB $0.05 per GB. Cortex XSIAM/XDR runs in Google Cloud ('your dedicated single-tenant log storage (a Google Cloud Storage bucket in Cortex XSIAM's GCP backend)', https://docs-cortex.paloaltonetworks.com/r/Cortex-XSIAM/Cortex-XSIAM-3.x-Documentation/Cortex-XSIAM-and-AWS-audit-log-collection-architecture), so its GetObject downloads leave AWS",
   },
   /** SQS standard queue requests (each 64 KB chunk of a payload is one request). */
   sqsRequest: {
