@@ -157,7 +157,14 @@ const sourceSchema = z.discriminatedUnion(
       }),
     }),
   ],
-  { error: text('must have "type": "cloudwatch" or "s3"') },
+  {
+    error: (issue) => {
+      const input = issue.input as { type?: unknown } | undefined;
+      const what = 'must be "cloudwatch" or "s3"';
+      if (input === null || typeof input !== "object") return `must be a source object with "type" ${what}`;
+      return input.type === undefined ? `is required: ${what}` : `${what}, got ${JSON.stringify(input.type)}`;
+    },
+  },
 );
 
 const inputSchema = z

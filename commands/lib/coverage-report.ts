@@ -88,7 +88,11 @@ export function formatCoverageReport(report: CoverageReport): string {
     "",
   ];
   if (report.rows.length === 0) {
-    lines.push("No web ACLs found in the sources' accounts and regions.");
+    lines.push(
+      report.errors.length === 0
+        ? "No web ACLs found in the sources' accounts and regions."
+        : "No web ACLs could be read (see the failed calls below).",
+    );
   } else {
     lines.push(
       ...alignedTable([
