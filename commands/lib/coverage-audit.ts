@@ -551,7 +551,8 @@ async function readFilters(client: CloudWatchLogsClient, logGroupName: string): 
  * API rate limits are low), each account and region through `clients(target)`, created once per
  * target. The role of a place is that of its first source; CloudFront web ACLs are read in
  * `us-east-1` through the account's `us-east-1` source if it has one, else its first source's role.
- * CloudFront web ACLs are read in the `aws` partition only (CloudFront has no other).
+ * CloudFront web ACLs are listed for accounts in the `aws` partition only; the CLOUDFRONT scope of
+ * other partitions is not audited.
  *
  * @param input the environment and its sources (checked with {@link parseAuditInput})
  * @param clients makes the SDK clients of a target

@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { WAF_LOG_GROUP_PREFIX } from "../../src/cloudwatch-logs";
+import { allowed } from "../../src/config-messages";
 
 /** Which of a source's `aws-waf-logs-*` log groups the pipeline is meant to forward. */
 export type AuditLogGroups =
@@ -91,8 +92,8 @@ const WAF_BUCKET_ARN = /^arn:(aws|aws-cn|aws-us-gov):s3:::aws-waf-logs-[a-z0-9.-
 /** CloudWatch Logs log group names: https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html */
 const LOG_GROUP_NAME = /^[.\-_/#A-Za-z0-9]{1,512}$/;
 
-const text = (what: string) => (issue: { input?: unknown }) =>
-  issue.input === undefined ? `is required: ${what}` : `${what}, got ${JSON.stringify(issue.input)}`;
+/** "<what is allowed>, got <value>" (the configuration file's wording). */
+const text = allowed;
 
 const wafLogGroupName = z
   .string({ error: text("must be a log group name starting with aws-waf-logs-") })
