@@ -11,8 +11,8 @@ const workflows = readdirSync(dir)
   .map((name) => ({ name, text: readFileSync(join(dir, name), "utf8") }));
 
 describe("GitHub workflows", () => {
-  it("are the pull-request and deploy workflows", () => {
-    expect(workflows.map((w) => w.name)).toEqual(["deploy.yml", "pull-request.yml"]);
+  it("are the coverage audit, deploy and pull-request workflows", () => {
+    expect(workflows.map((w) => w.name)).toEqual(["audit.yml", "deploy.yml", "pull-request.yml"]);
   });
 
   it.each(workflows)("$name passes action-validator (schema and syntax)", ({ text }) => {
