@@ -23,6 +23,37 @@ export interface ProcessorConfig {
   readonly logLevel?: string;
   /** `POWERTOOLS_METRICS_DISABLED` is `true`/`1`/`yes`/`on`: no EMF lines are printed. @default false */
   readonly metricsDisabled: boolean;
+  /**
+   * `MAX_PAYLOAD_BYTES`: most bytes a subscription payload may decompress to; a larger one fails the
+   * invocation (kept by the on-failure destination). @default {@link defaultMaxPayloadBytes} of
+   * `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`
+   */
+  readonly maxPayloadBytes: number;
+}
+
+/** Function memory assumed when `AWS_LAMBDA_FUNCTION_MEMORY_SIZE` is not set (outside Lambda), in MB. */
+export const ASSUMED_MEMORY_MB = 512;
+
+/**
+ * Resident memory the processor needs besides the payload (Node, the bundle, the S3 client, buffers),
+ * in bytes. Measured by `npm run bench` (docs/replay-bench.md).
+ */
+export const BASE_RSS_BYTES = 96 * 1024 * 1024;
+
+/** Peak resident bytes per decompressed payload byte, measured by `npm run bench` (docs/replay-bench.md). */
+export const RSS_PER_PAYLOAD_BYTE = 2;
+
+/**
+ * The default of `MAX_PAYLOAD_BYTES` for a function of `memoryMb` MB: what is left of the memory
+ * after {@link BASE_RSS_BYTES}, divided by {@link RSS_PER_PAYLOAD_BYTE}, at least 1 MiB.
+ *
+ * @param memoryMb the function's memory in MB (Lambda sets `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`:
+ *   https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+ * @returns bytes.
+ */
+export function defaultMaxPayloadBytes(memoryMb: number): number {
+  const free = memoryMb * 1024 * 1024 - BASE_RSS_BYTES;
+  return Math.max(1024 * 1024, Math.floor(free / RSS_PER_PAYLOAD_BYTE));
 }
 
 /** Thrown for invalid configuration; the message lists every problem, one per variable. */
@@ -62,6 +93,21 @@ const envSchema = z.object({
   ENVIRONMENT_NAME: z.optional(z.string()),
   POWERTOOLS_LOG_LEVEL: z.optional(z.string()),
   POWERTOOLS_METRICS_DISABLED: z.optional(z.string()),
+  MAX_PAYLOAD_BYTES: z.optional(
+    z.string().check(
+      z.regex(/^[1-9][0-9]{0,14}$/, {
+        error: (issue) => `must be a whole number of bytes from 1, got ${JSON.stringify(issue.input)}`,
+      }),
+    ),
+  ),
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: z.optional(
+    z.string().check(
+      z.regex(/^[1-9][0-9]{2,4}$/, {
+        error: (issue) =>
+          `must be the function's memory in MB (128–10240), got ${JSON.stringify(issue.input)}`,
+      }),
+    ),
+  ),
 });
 
 /**
@@ -83,6 +129,8 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): P
     ENVIRONMENT_NAME: optional(env.ENVIRONMENT_NAME)?.trim(),
     POWERTOOLS_LOG_LEVEL: optional(env.POWERTOOLS_LOG_LEVEL)?.trim(),
     POWERTOOLS_METRICS_DISABLED: optional(env.POWERTOOLS_METRICS_DISABLED)?.trim(),
+    MAX_PAYLOAD_BYTES: optional(env.MAX_PAYLOAD_BYTES)?.trim(),
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: optional(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE)?.trim(),
   };
   const problems: string[] = [];
   const parsed = envSchema.safeParse(input);
@@ -108,5 +156,9 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): P
     environmentName: data.ENVIRONMENT_NAME ?? "unknown",
     ...(data.POWERTOOLS_LOG_LEVEL === undefined ? {} : { logLevel: data.POWERTOOLS_LOG_LEVEL }),
     metricsDisabled: /^(true|1|yes|on|y)$/i.test(data.POWERTOOLS_METRICS_DISABLED ?? ""),
+    maxPayloadBytes:
+      data.MAX_PAYLOAD_BYTES === undefined
+        ? defaultMaxPayloadBytes(Number(data.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? ASSUMED_MEMORY_MB))
+        : Number(data.MAX_PAYLOAD_BYTES),
   };
 }

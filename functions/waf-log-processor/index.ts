@@ -25,6 +25,7 @@ export {
   InvalidJsonError,
   NotGzipError,
   PayloadShapeError,
+  PayloadTooLargeError,
   SubscriptionEventError,
   decodeSubscriptionEvent,
 } from "./decode";
@@ -40,11 +41,41 @@ export interface HandlerOptions {
   readonly s3?: { send(command: PutObjectCommand): Promise<unknown> };
 }
 
+/**
+ * How often a PutObject answered by `409 ConditionalRequestConflict` is sent, the first time included.
+ * S3 answers 409 when another conditional write to the same key is in flight and says to retry
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html).
+ */
+export const CONFLICT_MAX_ATTEMPTS = 5;
+
+/** Ceiling of the first retry's delay after a 409, in ms; it doubles with every retry. */
+export const CONFLICT_BASE_DELAY_MS = 100;
+
+/** Largest ceiling of a retry's delay after a 409, in ms. */
+export const CONFLICT_MAX_DELAY_MS = 2000;
+
+/**
+ * Delay before retry `retry` (1 for the first) after a 409, in ms: "full jitter", a uniformly random
+ * time below min({@link CONFLICT_MAX_DELAY_MS}, {@link CONFLICT_BASE_DELAY_MS} × 2^(retry−1)), so
+ * writers that collided do not collide again in step
+ * (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/).
+ *
+ * @param random a number in [0, 1), `Math.random()` by default.
+ */
+export function conflictRetryDelayMs(retry: number, random: number = Math.random()): number {
+  const ceiling = Math.min(CONFLICT_MAX_DELAY_MS, CONFLICT_BASE_DELAY_MS * 2 ** (retry - 1));
+  return Math.floor(random * ceiling);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 /** What one invocation did. */
 export interface ProcessResult {
   /**
    * `written`: a new object; `duplicate`: the object already existed (S3 answered 412 to
-   * `IfNoneMatch: "*"`, an earlier delivery wrote it); `control`: a non-`DATA_MESSAGE` payload,
+   * `IfNoneMatch: "*"`, an earlier delivery wrote it); `control`: a `CONTROL_MESSAGE` payload,
    * nothing written; `empty`: no log events, nothing written.
    */
   readonly outcome: "written" | "duplicate" | "control" | "empty";
@@ -139,11 +170,14 @@ function publishMetrics(metrics: Metrics | undefined, result: ProcessResult): vo
  * `IfNoneMatch: "*"`, prints one structured log line and one EMF metrics line, and resolves with a
  * {@link ProcessResult}. It rejects (so Lambda retries, then keeps the event in the on-failure
  * destination) on unreadable input ({@link SubscriptionEventError}) and on any S3 error except 412
- * (already written: outcome `duplicate`); a 409 ConditionalRequestConflict is retried once first.
+ * (already written: outcome `duplicate`); a 409 ConditionalRequestConflict is retried with
+ * exponential backoff and full jitter ({@link conflictRetryDelayMs}), {@link CONFLICT_MAX_ATTEMPTS}
+ * attempts in all, and the last 409 is rethrown.
  *
  * Environment: `S3_BUCKET` (required), `S3_PREFIX` (default `raw/`), `GZIP_LEVEL` (0–9, default 6),
  * `S3_ENDPOINT`, `REDACT_HEADERS`, `ENVIRONMENT_NAME` (default `unknown`), `POWERTOOLS_LOG_LEVEL`
- * (`SILENT` silences the log lines), `POWERTOOLS_METRICS_DISABLED` (`true` silences the EMF lines).
+ * (`SILENT` silences the log lines), `POWERTOOLS_METRICS_DISABLED` (`true` silences the EMF lines),
+ * `MAX_PAYLOAD_BYTES` (default from `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`, see `readConfig`).
  *
  * @throws ConfigError at once when the configuration is invalid.
  */
@@ -176,14 +210,20 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown) =>
         return "written";
       } catch (error) {
         if (isPreconditionFailed(error)) return "duplicate";
-        if (attempt === 1 && isConditionalRequestConflict(error)) continue;
+        if (attempt < CONFLICT_MAX_ATTEMPTS && isConditionalRequestConflict(error)) {
+          await sleep(conflictRetryDelayMs(attempt));
+          continue;
+        }
         throw error;
       }
     }
   }
 
   async function processEvent(event: unknown, context: Record<string, unknown>): Promise<ProcessResult> {
-    const decoded = decodeSubscriptionEvent(event, { utf8ByteMessages: true });
+    const decoded = await decodeSubscriptionEvent(event, {
+      utf8ByteMessages: true,
+      maxPayloadBytes: config.maxPayloadBytes,
+    });
     const bytesIn = decoded.decoded.length;
     if (decoded.kind === "control") {
       const { logGroup, logStream, logEventCount, messageType } = decoded.payload;
