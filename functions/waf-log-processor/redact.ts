@@ -13,7 +13,6 @@
 export const REDACTED_VALUE = "XXX";
 
 const QUOTE = 0x22; // "
-const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
