@@ -3,13 +3,14 @@
  */
 import * as z from "zod/mini";
 import "./zod";
+import { DEFAULT_KEY_PREFIX, keyPrefixProblem } from "./environment";
 import { parseHeaderNames } from "./redact";
 
 /** Validated configuration. */
 export interface ProcessorConfig {
   /** `S3_BUCKET`: bucket the objects are written to. Required. */
   readonly bucket: string;
-  /** `S3_PREFIX`: key prefix, empty or ending in `/`. @default "raw/" */
+  /** `S3_PREFIX`: key prefix, empty or a prefix `keyPrefixProblem` accepts (no `..`, `//` or leading `/`). @default "raw/" */
   readonly prefix: string;
   /** `GZIP_LEVEL`: zlib compression level 0–9. @default 6 */
   readonly gzipLevel: number;
@@ -35,14 +36,21 @@ const optional = (value: string | undefined) =>
 
 const envSchema = z.object({
   S3_BUCKET: z.string({ error: "is required: the name of the bucket the objects are written to" }),
+  // The rule the constructs check too (./environment.ts); empty means no prefix.
   S3_PREFIX: z._default(
     z.string().check(
-      z.regex(/^([A-Za-z0-9._=-]+\/)*$/, {
-        error: (issue) =>
-          `must be empty or path segments of [A-Za-z0-9._=-] each ending in "/" (e.g. "raw/"), got ${JSON.stringify(issue.input)}`,
+      z.superRefine((prefix, ctx) => {
+        const problem = prefix === "" ? undefined : keyPrefixProblem(prefix);
+        if (problem !== undefined) {
+          ctx.issues.push({
+            code: "custom",
+            input: prefix,
+            message: `${problem}, got ${JSON.stringify(prefix)}`,
+          });
+        }
       }),
     ),
-    "raw/",
+    DEFAULT_KEY_PREFIX,
   ),
   GZIP_LEVEL: z.optional(
     z.string().check(
