@@ -37,6 +37,9 @@ export const METRICS_NAMESPACE = "WafLogPipeline";
 /** Service name in the processor's structured logs and metrics (`POWERTOOLS_SERVICE_NAME`). */
 export const PROCESSOR_SERVICE_NAME = "waf-log-processor";
 
+/** Suffix of every object key the processor writes (gzip JSON Lines); S3 notifies only about these. */
+export const OBJECT_KEY_SUFFIX = ".jsonl.gz";
+
 /** Key prefix of the log objects when none is configured. */
 export const DEFAULT_KEY_PREFIX = "raw/";
 
@@ -99,7 +102,8 @@ export function bucketNameProblem(name: string): string | undefined {
 export const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
 
 /** What a header name must look like, for messages. */
-export const HEADER_NAME_RULES = "must be an HTTP header name (1–64 letters, digits and !#$%&'*+-.^_`|~)";
+export const HEADER_NAME_RULES =
+  "must be an HTTP header name: 1–64 letters, digits and !#$%&'*+-.^_`|~ (no spaces, colons or commas)";
 
 /**
  * The `REDACT_HEADERS` value for a list of header names: lowercased and comma-joined, or `undefined`

@@ -31,7 +31,7 @@ describe("WafLogPipelineStack and the security rules", () => {
 
   it("sees the real resources: an AWS-managed key on the notification queue is reported", () => {
     const stack = buildStack();
-    const queue = stack.notificationQueues.queue;
+    const queue = stack.pipeline.archive.notificationQueues.queue;
     queue.addOverride("sqs_managed_sse_enabled", null);
     queue.addOverride("kms_master_key_id", "alias/aws/sqs");
 
