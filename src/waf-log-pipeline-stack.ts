@@ -1,6 +1,7 @@
 import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import {
+  Aspects,
   type CloudBackend,
   type LocalBackend,
   TerraformElement,
@@ -16,7 +17,7 @@ import { WafLogArchive } from "./constructs/waf-log-archive";
 import { WafLogForwarder } from "./constructs/waf-log-forwarder";
 import { WafLogPipeline, type WafLogPipelineProps } from "./constructs/waf-log-pipeline";
 import { PROJECT, stackName } from "./naming";
-import { applySecurityRules } from "./rules";
+import { WafLogPipelineChecks } from "./rules";
 import { requiredTerraformVersion } from "./terraform-version";
 
 /** Name of the sensitive Terraform variable that holds the Cortex external ID. */
@@ -54,6 +55,8 @@ export interface WafLogPipelineStackProps {
   readonly bundlePath?: string;
   /** Process environment to read `TF_CLOUD_ORGANIZATION` from. @default process.env */
   readonly processEnv?: NodeJS.ProcessEnv;
+  /** Where the security checks print each suppression in use. @default standard error */
+  readonly checksLog?: (line: string) => void;
 }
 
 /**
@@ -113,7 +116,7 @@ export class WafLogPipelineStack extends TerraformStack {
       validation: EXTERNAL_ID_VALIDATIONS.map((validation) => ({ ...validation })),
     });
 
-    applySecurityRules(this);
+    Aspects.of(this).add(new WafLogPipelineChecks({ log: props.checksLog }));
     this.pipeline = new WafLogPipeline(this, "Pipeline", pipelineProps(props, this.externalId.stringValue));
     addOutputs(this, this.pipeline);
   }

@@ -46,6 +46,7 @@ export function buildStack(
     config: environmentConfig(overrides, envName),
     bundlePath: testBundlePath(),
     processEnv,
+    checksLog: () => {},
   });
 }
 

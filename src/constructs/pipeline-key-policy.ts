@@ -2,7 +2,7 @@ import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
 import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { partitionOf, policyDocument, type PolicyStatement } from "../iam-policy";
-import { acknowledgeWildcard } from "../rules/wildcard-acknowledgement";
+import { addSuppressions } from "../rules/suppressions";
 
 /** KMS actions the processor role needs: SSE-KMS `PutObject` and `SendMessage` to an SSE-KMS queue. */
 export const PROCESSOR_KEY_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt"] as const;
@@ -121,15 +121,19 @@ export class PipelineKeyPolicy extends Construct {
       policy: Lazy.stringValue({ produce: () => policyDocument(statements()) }),
     });
 
-    acknowledgeWildcard(
-      this,
-      "kms:*",
-      "The account root administers its own key: the default key policy statement, without which nobody can manage the key and IAM policies cannot grant its use",
-    );
-    acknowledgeWildcard(
-      this,
-      "kms:GenerateDataKey*",
-      "S3 (event notifications to the encrypted queue) and CloudWatch (alarms to the encrypted topic) call GenerateDataKey and its variants; AWS documents this action pattern for them, limited to this account by aws:SourceAccount and, for S3, to the log bucket by aws:SourceArn",
-    );
+    addSuppressions(this, [
+      {
+        id: "WLP-IAM-1",
+        appliesTo: ["kms:*"],
+        reason:
+          "The account root administers its own key: the default key policy statement, without which nobody can manage the key and IAM policies cannot grant its use",
+      },
+      {
+        id: "WLP-IAM-1",
+        appliesTo: ["kms:GenerateDataKey*"],
+        reason:
+          "S3 (event notifications to the encrypted queue) and CloudWatch (alarms to the encrypted topic) call GenerateDataKey and its variants; AWS documents this action pattern for them, limited to this account by aws:SourceAccount and, for S3, to the log bucket by aws:SourceArn",
+      },
+    ]);
   }
 }

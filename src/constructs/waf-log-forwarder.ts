@@ -5,7 +5,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { Construct } from "constructs";
 import { z } from "zod";
 import { HEADER_NAME_PATTERN, HEADER_NAME_RULES } from "../../functions/waf-log-processor/environment";
-import { LOG_RETENTION_DAYS } from "../cloudwatch-logs";
+import { LOG_RETENTION_DAYS, WAF_LOG_GROUP_PREFIX } from "../cloudwatch-logs";
 import { partitionOf } from "../iam-policy";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import {
@@ -61,8 +61,7 @@ export const PROCESSOR_BUNDLE_PATH = join(packageRoot(), "dist", "waf-log-proces
  */
 export const MAX_LOG_GROUPS = 50;
 
-const LOG_GROUP_NAME_RULES =
-  'must be a log group name that starts with "aws-waf-logs-" (AWS WAF writes only to such log groups), up to 512 characters of letters, digits, _ - / . #';
+const LOG_GROUP_NAME_RULES = `must be a log group name that starts with "${WAF_LOG_GROUP_PREFIX}" (AWS WAF writes only to such log groups), up to 512 characters of letters, digits, _ - / . #`;
 
 /**
  * A WAF log group name: `aws-waf-logs-` followed by up to 499 of `[A-Za-z0-9_\-/.#]`
@@ -71,7 +70,9 @@ const LOG_GROUP_NAME_RULES =
  */
 export const logGroupNameSchema = z
   .string({ error: allowed(LOG_GROUP_NAME_RULES) })
-  .regex(/^aws-waf-logs-[A-Za-z0-9_\-/.#]{1,499}$/, { error: allowed(LOG_GROUP_NAME_RULES) });
+  .regex(new RegExp(`^${WAF_LOG_GROUP_PREFIX}[A-Za-z0-9_\\-/.#]{1,499}$`), {
+    error: allowed(LOG_GROUP_NAME_RULES),
+  });
 
 /** The WAF log groups to subscribe: 1–50 distinct {@link logGroupNameSchema} names. */
 export const logGroupNamesSchema = z

@@ -1,11 +1,10 @@
 import type { IConstruct } from "constructs";
-import { parseJsonencodeExpression } from "./hcl-expression";
 import { type Element, blocks, elementsOfType, isRecord } from "./terraform-elements";
 
 /**
  * Reads IAM policy documents in every form a cdktf stack writes them, into one statement shape:
  * - a JSON string (`JSON.stringify(...)`, with references such as `${aws_s3_bucket.b.arn}` inside);
- * - a `${jsonencode({...})}` expression (`Fn.jsonencode(...)`);
+ * - a `Fn.jsonencode(...)` call, which `terraform-elements` reads as the JSON text of its value;
  * - a reference to an `aws_iam_policy_document` data source (`${data.aws_iam_policy_document.x.json}`),
  *   whose `statement` blocks (and `source_policy_documents` / `override_policy_documents`) are read.
  *
@@ -59,7 +58,7 @@ export function referencedDocument(value: unknown, scope: IConstruct): Element |
 }
 
 /**
- * The statements of a policy attribute value (JSON string, `${jsonencode(...)}` or a reference to an
+ * The statements of a policy attribute value (JSON text, from `JSON.stringify` or `Fn.jsonencode`, or a reference to an
  * `aws_iam_policy_document` in the stack of `scope`).
  *
  * @throws PolicyReadError when the value is none of these forms or not a valid policy document.
@@ -119,13 +118,6 @@ function parsePolicyValue(value: unknown): unknown {
     );
   }
   const trimmed = value.trim();
-  if (trimmed.startsWith("${jsonencode(")) {
-    try {
-      return parseJsonencodeExpression(trimmed);
-    } catch (error) {
-      throw new PolicyReadError(`its jsonencode expression cannot be read: ${(error as Error).message}`);
-    }
-  }
   if (trimmed.startsWith("{")) {
     try {
       return JSON.parse(trimmed);
@@ -135,7 +127,7 @@ function parsePolicyValue(value: unknown): unknown {
   }
   const shown = trimmed.length > 80 ? `${trimmed.slice(0, 77)}...` : trimmed;
   throw new PolicyReadError(
-    `expected a JSON policy document, a jsonencode expression or a reference to an aws_iam_policy_document, found ${JSON.stringify(shown)}`,
+    `expected a JSON policy document (JSON.stringify or Fn.jsonencode) or a reference to an aws_iam_policy_document, found ${JSON.stringify(shown)}`,
   );
 }
 

@@ -10,7 +10,7 @@ import type { Element } from "./terraform-elements";
 export interface ResourcePolicy {
   /** Where the policy is, for messages: `aws_s3_bucket_policy.p of aws_s3_bucket.b` or `the policy argument of aws_s3_bucket.b`. */
   readonly where: string;
-  /** The resolved `policy` value (JSON string, `${jsonencode(...)}` or an `aws_iam_policy_document` reference). */
+  /** The resolved `policy` value (JSON text, from `JSON.stringify` or `Fn.jsonencode`, or an `aws_iam_policy_document` reference). */
   readonly value: unknown;
 }
 

@@ -5,9 +5,8 @@ import { describe, expect, it } from "vitest";
 import { KEY_PREFIX_RULES } from "../../../functions/waf-log-processor/environment";
 import { ValidationError } from "../../../src/constructs/validation";
 import { WafLogArchive, type WafLogArchiveProps } from "../../../src/constructs/waf-log-archive";
-import { applySecurityRules } from "../../../src/rules";
 import { blockOf, policyOf, ref, type TerraformJson } from "../../helpers/stack";
-import { synthErrors } from "../rules/rule-test-kit";
+import { addChecks, synthErrors } from "../rules/rule-test-kit";
 
 const KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
@@ -90,7 +89,7 @@ describe("WafLogArchive", () => {
   it("stands alone in a stack of its own and passes every security rule", () => {
     const stack = emptyStack();
     new WafLogArchive(stack, "Archive", { ...minimalProps(), encryption: "kms" });
-    applySecurityRules(stack);
+    addChecks(stack);
 
     expect(synthErrors(stack)).toEqual([]);
   });

@@ -5,9 +5,8 @@ import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../../src/constructs/validation";
 import { WafLogForwarder, type WafLogForwarderProps } from "../../../src/constructs/waf-log-forwarder";
-import { applySecurityRules } from "../../../src/rules";
 import { blockOf, policyOf, resourcesOfType, testBundlePath, type TerraformJson } from "../../helpers/stack";
-import { synthErrors } from "../rules/rule-test-kit";
+import { addChecks, synthErrors } from "../rules/rule-test-kit";
 
 const KEY_ARN = "arn:aws:kms:eu-west-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
@@ -69,7 +68,7 @@ describe("WafLogForwarder", () => {
   it("passes every security rule in a stack of its own", () => {
     const stack = emptyStack();
     new WafLogForwarder(stack, "Forwarder", props());
-    applySecurityRules(stack);
+    addChecks(stack);
 
     expect(synthErrors(stack)).toEqual([]);
   });

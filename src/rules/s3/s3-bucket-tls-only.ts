@@ -13,9 +13,9 @@ import { attachedToBucket } from "./attached-to-bucket";
  */
 export class S3BucketTlsOnly extends SecurityRule {
   readonly id = "WLP-S3-2";
-  readonly requirement = "Every S3 bucket denies requests without TLS";
+  readonly description = "Every S3 bucket denies requests without TLS";
 
-  protected check(element: Element): string[] {
+  check(element: Element): string[] {
     if (element.type !== "aws_s3_bucket") return [];
     const policies = resourcePolicies(element, attachedToBucket(element, "aws_s3_bucket_policy"));
     if (policies.length === 0) return [`${element.address} has no bucket policy`];
