@@ -12,15 +12,8 @@ import {
 import { CortexReaderRole } from "./cortex-reader-role";
 import { KMS_KEY_ARN_RULES, keyRegionProblem, kmsKeyArnProblem } from "./kms-key-arn";
 import { LogArchiveBucket, lifecycleSchema, transitionMinimumObjectSizeSchema } from "./log-archive-bucket";
-import {
-  type AlarmDefinition,
-  aboveThreshold,
-  alarmEnabledSchema,
-  alarmTopicSchema,
-  countAlarmSchema,
-  createMetricAlarms,
-  messageAgeAlarmSchema,
-} from "./metric-alarms";
+import * as metricAlarms from "./metric-alarms";
+import type { AlarmDefinition } from "./metric-alarms";
 import { archiveAlarmNames, archiveResourceNames } from "./names";
 import { NotificationQueues, queueSchema } from "./notification-queues";
 import { PipelineKey, encryptionSchema } from "./pipeline-key";
@@ -52,11 +45,11 @@ export const keyPrefixSchema = checkedString(keyPrefixProblem, KEY_PREFIX_RULES)
 /** The archive's CloudWatch alarms: what fails on the Cortex side of the bucket. */
 export const archiveAlarmsObject = z.strictObject({
   /** `false` turns every alarm of the archive off. @default true */
-  enabled: alarmEnabledSchema,
+  enabled: metricAlarms.alarmEnabledSchema,
   /** Dead-letter queue has visible messages: notifications Cortex failed to consume. @default on, threshold 0 */
-  deadLetterQueueMessages: countAlarmSchema("messages"),
+  deadLetterQueueMessages: metricAlarms.countAlarmSchema("messages"),
   /** Notification queue `ApproximateAgeOfOldestMessage`: Cortex stopped reading. @default on, 1800 s */
-  notificationQueueAge: messageAgeAlarmSchema,
+  notificationQueueAge: metricAlarms.messageAgeAlarmSchema,
 });
 
 /** {@link archiveAlarmsObject}, every field optional. */
@@ -101,7 +94,7 @@ export const wafLogArchivePropsSchema = z
     /** Which archive alarms exist and their thresholds. @default every alarm on */
     alarms: archiveAlarmsSchema,
     /** Where the alarms send state changes. @default undefined (no actions) */
-    alarmTopic: alarmTopicSchema,
+    alarmTopic: metricAlarms.alarmTopicSchema,
   })
   .superRefine((props, ctx) => {
     // Runs even when fields failed (zod reports them): read them defensively.
@@ -165,7 +158,9 @@ export class WafLogArchive extends Construct {
   /** ARN of the customer-managed key (created or given) that encrypts the data; undefined for SSE. */
   public readonly kmsKeyArn: string | undefined;
   /** The enabled alarms, by key. */
-  public readonly alarms: ReturnType<typeof createMetricAlarms<keyof ReturnType<typeof archiveAlarmNames>>>;
+  public readonly alarms: ReturnType<
+    typeof metricAlarms.createMetricAlarms<keyof ReturnType<typeof archiveAlarmNames>>
+  >;
   /** Where a forwarder writes, as references to this archive's resources. */
   public readonly destination: ArchiveDestination & { readonly bucketArn: string };
 
@@ -236,7 +231,7 @@ export class WafLogArchive extends Construct {
       notification.dependsOn = [...(notification.dependsOn ?? []), dependable(this.pipelineKeyPolicy.policy)];
     }
 
-    this.alarms = createMetricAlarms(this, archiveAlarmDefinitions(props), props.alarmTopic);
+    this.alarms = metricAlarms.createMetricAlarms(this, archiveAlarmDefinitions(props), props.alarmTopic);
     this.destination = {
       bucketName: bucket.id,
       bucketArn: bucket.arn,
@@ -274,7 +269,7 @@ function archiveAlarmDefinitions(
   const on = (enabled: boolean) => alarms.enabled && enabled;
   return {
     deadLetterQueueMessages: on(alarms.deadLetterQueueMessages.enabled)
-      ? aboveThreshold({
+      ? metricAlarms.aboveThreshold({
           alarmName: alarmNames.deadLetterQueueMessages,
           namespace: "AWS/SQS",
           metricName: "ApproximateNumberOfMessagesVisible",
@@ -284,7 +279,7 @@ function archiveAlarmDefinitions(
         })
       : undefined,
     notificationQueueAge: on(alarms.notificationQueueAge.enabled)
-      ? aboveThreshold({
+      ? metricAlarms.aboveThreshold({
           alarmName: alarmNames.notificationQueueAge,
           namespace: "AWS/SQS",
           metricName: "ApproximateAgeOfOldestMessage",

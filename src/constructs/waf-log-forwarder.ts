@@ -8,15 +8,8 @@ import { HEADER_NAME_PATTERN, HEADER_NAME_RULES } from "../../functions/waf-log-
 import { LOG_RETENTION_DAYS, WAF_LOG_GROUP_PREFIX } from "../cloudwatch-logs";
 import { partitionOf } from "../iam-policy";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import {
-  type AlarmDefinition,
-  aboveThreshold,
-  alarmEnabledSchema,
-  alarmTopicSchema,
-  countAlarmSchema,
-  createMetricAlarms,
-  noInvocationsAlarmSchema,
-} from "./metric-alarms";
+import * as metricAlarms from "./metric-alarms";
+import type { AlarmDefinition } from "./metric-alarms";
 import {
   forwarderAlarmNames,
   forwarderResourceNames,
@@ -149,20 +142,20 @@ export const processorSettingsSchema = z
 /** The forwarder's CloudWatch alarms: what fails between the WAF log groups and the bucket. */
 export const forwarderAlarmsObject = z.strictObject({
   /** `false` turns every alarm of the forwarder off. @default true */
-  enabled: alarmEnabledSchema,
+  enabled: metricAlarms.alarmEnabledSchema,
   /** Failure queue has visible messages: events the processor gave up on. @default on, threshold 0 */
-  failureQueueMessages: countAlarmSchema("messages"),
+  failureQueueMessages: metricAlarms.countAlarmSchema("messages"),
   /** Processor `Errors` summed over 5 minutes. @default on, threshold 0 */
-  processorErrors: countAlarmSchema("errors per 5 minutes"),
+  processorErrors: metricAlarms.countAlarmSchema("errors per 5 minutes"),
   /** Processor `Throttles` summed over 5 minutes. @default on, threshold 0 */
-  processorThrottles: countAlarmSchema("throttles per 5 minutes"),
+  processorThrottles: metricAlarms.countAlarmSchema("throttles per 5 minutes"),
   /** Processor `Invocations` below 1 over a window, missing data breaching: WAF logs stopped arriving. @default on, 60 minutes */
-  noInvocations: noInvocationsAlarmSchema,
+  noInvocations: metricAlarms.noInvocationsAlarmSchema,
   /**
    * Processor `DestinationDeliveryFailures` summed over 5 minutes: Lambda could not put an on-failure
    * record on the failure queue, so that event is lost. @default on, threshold 0
    */
-  destinationDeliveryFailures: countAlarmSchema("failed deliveries per 5 minutes"),
+  destinationDeliveryFailures: metricAlarms.countAlarmSchema("failed deliveries per 5 minutes"),
 });
 
 /** {@link forwarderAlarmsObject}, every field optional. */
@@ -228,7 +221,7 @@ export const wafLogForwarderPropsSchema = z
     /** Which forwarder alarms exist and their thresholds. @default every alarm on */
     alarms: forwarderAlarmsSchema,
     /** Where the alarms send state changes. @default undefined (no actions) */
-    alarmTopic: alarmTopicSchema,
+    alarmTopic: metricAlarms.alarmTopicSchema,
     /** The command operators run to process the failure queue again, named in alarm descriptions. @default "npm run redrive" */
     redriveCommand: z.string().min(1).default("npm run redrive"),
   })
@@ -344,7 +337,7 @@ export class WafLogForwarder extends Construct {
         }),
     );
 
-    this.alarms = createMetricAlarms(this, forwarderAlarmDefinitions(props), props.alarmTopic);
+    this.alarms = metricAlarms.createMetricAlarms(this, forwarderAlarmDefinitions(props), props.alarmTopic);
   }
 }
 
@@ -362,7 +355,7 @@ function forwarderAlarmDefinitions(
   const on = (enabled: boolean) => alarms.enabled && enabled;
   return {
     failureQueueMessages: on(alarms.failureQueueMessages.enabled)
-      ? aboveThreshold({
+      ? metricAlarms.aboveThreshold({
           alarmName: alarmNames.failureQueueMessages,
           threshold: alarms.failureQueueMessages.threshold,
           namespace: "AWS/SQS",
@@ -372,7 +365,7 @@ function forwarderAlarmDefinitions(
         })
       : undefined,
     processorErrors: on(alarms.processorErrors.enabled)
-      ? aboveThreshold({
+      ? metricAlarms.aboveThreshold({
           alarmName: alarmNames.processorErrors,
           threshold: alarms.processorErrors.threshold,
           namespace: "AWS/Lambda",
@@ -382,7 +375,7 @@ function forwarderAlarmDefinitions(
         })
       : undefined,
     processorThrottles: on(alarms.processorThrottles.enabled)
-      ? aboveThreshold({
+      ? metricAlarms.aboveThreshold({
           alarmName: alarmNames.processorThrottles,
           threshold: alarms.processorThrottles.threshold,
           namespace: "AWS/Lambda",
@@ -406,7 +399,7 @@ function forwarderAlarmDefinitions(
         }
       : undefined,
     destinationDeliveryFailures: on(alarms.destinationDeliveryFailures.enabled)
-      ? aboveThreshold({
+      ? metricAlarms.aboveThreshold({
           alarmName: alarmNames.destinationDeliveryFailures,
           threshold: alarms.destinationDeliveryFailures.threshold,
           namespace: "AWS/Lambda",
