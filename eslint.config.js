@@ -2,6 +2,9 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+const UTIL_IS_ARRAY =
+  "util.isArray is deprecated (DEP0044) and its warning is hidden for cdktf: use Array.isArray.";
+
 export default tseslint.config(
   {
     ignores: [
@@ -21,6 +24,19 @@ export default tseslint.config(
     languageOptions: { globals: { process: "readonly", console: "readonly", Buffer: "readonly" } },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // Processes that load cdktf run with --disable-warning=DEP0044 (commands/lib/cdktf-node-flags.ts),
+      // which would hide our own util.isArray calls: there are none, and these rules keep it so.
+      "no-restricted-properties": ["error", { object: "util", property: "isArray", message: UTIL_IS_ARRAY }],
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: ["util", "node:util"].map((name) => ({
+            name,
+            importNames: ["isArray"],
+            message: UTIL_IS_ARRAY,
+          })),
+        },
+      ],
     },
   },
 );

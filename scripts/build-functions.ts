@@ -52,8 +52,9 @@ for (const name of functionNames()) {
     outfile: `dist/${name}/index.cjs`,
     bundle: true,
     platform: "node",
-    // Lambda runs nodejs22.x; the bundle must also run on Node 20 for replay and bench here.
-    target: "node20",
+    // Lambda runs nodejs22.x, and so do replay and bench (the project's Node is 22, .node-version).
+    // (The bundle is byte-identical to the node20 target's: nothing in it needed lowering.)
+    target: "node22",
     format: "cjs",
     // Prefer the ESM builds of the AWS SDK so unused code is tree-shaken away.
     mainFields: ["module", "main"],

@@ -1,10 +1,11 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createS3Client, EMBEDDED_S3_CREDENTIALS, startEmbeddedS3 } from "../../commands/lib/embedded-s3";
+import { filesUnder } from "../../commands/lib/file-tree";
 import { main } from "../../commands/replay";
 
 const SAMPLES = "__tests__/fixtures/samples";
@@ -17,15 +18,6 @@ const SAMPLE_KEY =
 /** `text` as a regular expression that matches it literally. */
 function literal(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/** Every file under `dir`, as paths relative to it with `/` separators. */
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split("\\").join("/"))
-    .sort();
 }
 
 async function runReplay(argv: string[], progressIntervalMs?: number) {
@@ -55,7 +47,7 @@ describe("npm run replay (embedded S3 server)", () => {
   it("writes exactly one object, under the documented key layout, for a data and a control message", async () => {
     await runReplay(["--out", out, DATA_EVENT, CONTROL_EVENT]);
 
-    const files = await filesUnder(out);
+    const files = filesUnder(out);
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(SAMPLE_KEY);
   });
@@ -63,7 +55,7 @@ describe("npm run replay (embedded S3 server)", () => {
   it("stores the WAF records byte for byte, one per line", async () => {
     await runReplay(["--out", out, DATA_EVENT, CONTROL_EVENT]);
 
-    const [key] = await filesUnder(out);
+    const [key] = filesUnder(out);
     const lines = gunzipSync(await readFile(join(out, key!))).toString("utf8");
     expect(lines).toBe(await readFile(`${SAMPLES}/waf-records.ndjson`, "utf8"));
   });
@@ -86,7 +78,7 @@ describe("npm run replay (embedded S3 server)", () => {
       expect.stringMatching(new RegExp(`^${literal(bad)}: awslogs.data is not valid base64: `)),
     ]);
     expect(stdout).toEqual(['{"events":2,"objects":1,"records":4,"failed":1}']);
-    expect(await filesUnder(out)).toEqual([expect.stringMatching(SAMPLE_KEY)]);
+    expect(filesUnder(out)).toEqual([expect.stringMatching(SAMPLE_KEY)]);
   });
 
   it("reports a file that is not JSON as such", async () => {

@@ -3,15 +3,19 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CDKTF_NODE_FLAGS } from "../../commands/lib/cdktf-node-flags";
 import { configInput, minimalEnvironmentInput } from "../helpers/config";
 import { PROCESSOR_BUNDLE_PATH } from "../../src/constructs/waf-log-forwarder";
 
 const mainPath = resolve("main.ts");
-const tsxPath = resolve("node_modules/.bin/tsx");
+const tsxCli = resolve("node_modules/tsx/dist/cli.mjs");
 
-/** Runs `tsx main.ts` in `cwd` (a scratch project directory) and returns its exit status and output. */
+/**
+ * Runs `tsx main.ts` with the app's Node.js flags (as `npm run synth` and `cdktf synth` do), under the
+ * running Node.js, in `cwd` (a scratch project directory), and returns its exit status and output.
+ */
 function runMain(cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(tsxPath, [mainPath], {
+  const result = spawnSync(process.execPath, [tsxCli, ...CDKTF_NODE_FLAGS, mainPath], {
     cwd,
     encoding: "utf8",
     env: { ...process.env, CDKTF_OUTDIR: join(cwd, "cdktf.out"), WAF_PIPELINE_CONFIG: "", ...env },

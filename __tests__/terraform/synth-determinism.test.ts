@@ -1,20 +1,13 @@
 // Synth output must be portable and reproducible (issue 3 "Tests and checks"): no absolute path
 // anywhere in it, and two synths into different directories write byte-identical files.
 // Needs the lambda bundle (`npm run build`, which npm test runs first).
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { filesUnder } from "../../commands/lib/file-tree.js";
 import { PROJECT_ROOT, synthApp } from "../../commands/lib/terraform-synth.js";
-
-/** Every file under `dir`, as sorted POSIX paths relative to it. */
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split("\\").join("/"))
-    .sort();
-}
 
 let first: string;
 let secondRoot: string;

@@ -1,6 +1,7 @@
 import { validateWorkflow } from "@action-validator/core";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import semver from "semver";
 import { describe, expect, it } from "vitest";
 
 const dir = join(import.meta.dirname, "..", "..", ".github", "workflows");
@@ -10,8 +11,8 @@ const workflows = readdirSync(dir)
   .map((name) => ({ name, text: readFileSync(join(dir, name), "utf8") }));
 
 describe("GitHub workflows", () => {
-  it("are the pull-request and deploy workflows", () => {
-    expect(workflows.map((w) => w.name)).toEqual(["deploy.yml", "pull-request.yml"]);
+  it("are the coverage audit, deploy and pull-request workflows", () => {
+    expect(workflows.map((w) => w.name)).toEqual(["audit.yml", "deploy.yml", "pull-request.yml"]);
   });
 
   it.each(workflows)("$name passes action-validator (schema and syntax)", ({ text }) => {
@@ -26,6 +27,48 @@ describe("GitHub workflows", () => {
     const uses = [...text.matchAll(/uses: (\S+)/g)].map((match) => match[1]);
     expect(uses.length).toBeGreaterThan(0);
     expect(uses.filter((action) => !/@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/.test(action ?? ""))).toEqual([]);
+  });
+});
+
+const engines = JSON.parse(
+  readFileSync(join(import.meta.dirname, "..", "..", "package.json"), "utf8"),
+).engines;
+
+/** The jobs of a workflow: name and text (the lines under `jobs:` indented by two spaces). */
+function jobsOf(text: string): { job: string; text: string }[] {
+  const body = text.slice(text.indexOf("\njobs:\n"));
+  return [...body.matchAll(/^ {2}([\w-]+):\n((?: {4}.*\n|\n)*)/gm)].map((m) => ({
+    job: m[1] ?? "",
+    text: m[2] ?? "",
+  }));
+}
+
+describe("GitHub workflows' Node.js and npm (issue 15)", () => {
+  const jobs = workflows.flatMap(({ name, text }) => jobsOf(text).map((job) => ({ name, ...job })));
+
+  it("finds the jobs", () => {
+    expect(jobs.map(({ name, job }) => `${name}:${job}`)).toEqual([
+      "deploy.yml:synth",
+      "deploy.yml:deploy",
+      "pull-request.yml:test",
+      "pull-request.yml:plan",
+    ]);
+  });
+
+  it.each(workflows)("$name sets up Node.js from .node-version only", ({ text }) => {
+    const setups = text.match(/uses: actions\/setup-node@/g) ?? [];
+    expect(setups.length).toBeGreaterThan(0);
+    expect(text.match(/^ +node-version-file: \.node-version$/gm)?.length).toBe(setups.length);
+    expect(text).not.toMatch(/^ +node-version:/m);
+  });
+
+  it.each(jobs)("$name job $job installs an npm that satisfies engines.npm before npm ci", ({ text }) => {
+    const ci = text.indexOf("run: npm ci");
+    if (ci < 0) return;
+    const install = /run: npm install -g npm@(\S+)\n/.exec(text);
+    expect(install?.index ?? Infinity).toBeLessThan(ci);
+    expect(semver.valid(install?.[1])).toBe(install?.[1]);
+    expect(semver.satisfies(install?.[1] ?? "", engines.npm)).toBe(true);
   });
 });
 

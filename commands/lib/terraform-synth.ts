@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { z } from "zod";
+import { CDKTF_NODE_FLAGS } from "./cdktf-node-flags.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -69,20 +70,28 @@ export function listStacks(outdir: string): SynthesizedStack[] {
 export interface SynthOptions {
   /** Extra environment variables for the app (e.g. `WAF_PIPELINE_CONFIG`). @default none */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Path of the Node.js executable that runs the app (tsx starts its child with the same one), to
+   * synthesize under another Node.js version. @default `process.execPath`, the running Node.js
+   */
+  readonly node?: string;
 }
 
+/** tsx's command-line entry (what `node_modules/.bin/tsx` links to). */
+const TSX_CLI = join(PROJECT_ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+
 /**
- * Runs the app (`tsx main.ts`, as `cdktf.json` does) with `CDKTF_OUTDIR=outdir`, from the
- * repository root. The Lambda bundle must already be built (`npm run build`). Takes seconds.
+ * Runs the app (`tsx --disable-warning=DEP0044 main.ts`, as `cdktf.json` does, see
+ * {@link CDKTF_NODE_FLAGS}) with `CDKTF_OUTDIR=outdir`, from the repository root, under
+ * `options.node`. The Lambda bundle must already be built (`npm run build`). Takes seconds.
  *
  * @param outdir where to write `manifest.json` and `stacks/` (created if missing)
  * @throws Error with the app's output when it exits non-zero
  */
 export async function synthApp(outdir: string, options: SynthOptions = {}): Promise<SynthesizedStack[]> {
-  const tsx = join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
   mkdirSync(outdir, { recursive: true });
   try {
-    await execFileAsync(tsx, ["main.ts"], {
+    await execFileAsync(options.node ?? process.execPath, [TSX_CLI, ...CDKTF_NODE_FLAGS, "main.ts"], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, ...options.env, CDKTF_OUTDIR: resolve(outdir) },
       maxBuffer: 64 * 1024 * 1024,
