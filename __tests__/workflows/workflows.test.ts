@@ -48,6 +48,8 @@ describe("GitHub workflows' Node.js and npm (issue 15)", () => {
 
   it("finds the jobs", () => {
     expect(jobs.map(({ name, job }) => `${name}:${job}`)).toEqual([
+      "audit.yml:environments",
+      "audit.yml:audit",
       "deploy.yml:synth",
       "deploy.yml:deploy",
       "pull-request.yml:test",
