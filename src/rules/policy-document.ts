@@ -12,8 +12,11 @@ import { type Element, blocks, elementsOfType, isRecord } from "./terraform-elem
  * Data source: https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/data-sources/iam_policy_document
  */
 
-/** One policy statement. Single values are lists; booleans and numbers in conditions are strings. */
-export interface PolicyStatement {
+/**
+ * One policy statement as the rules read it (not as it is written: that is `PolicyStatement` of
+ * `src/iam-policy.ts`). Single values are lists; booleans and numbers in conditions are strings.
+ */
+export interface ParsedStatement {
   /** `Sid`, when the statement has one. */
   readonly sid?: string;
   readonly effect: "Allow" | "Deny";
@@ -63,7 +66,7 @@ export function referencedDocument(value: unknown, scope: IConstruct): Element |
  *
  * @throws PolicyReadError when the value is none of these forms or not a valid policy document.
  */
-export function policyStatements(value: unknown, scope: IConstruct): PolicyStatement[] {
+export function policyStatements(value: unknown, scope: IConstruct): ParsedStatement[] {
   const document = referencedDocument(value, scope);
   if (document) return documentStatements(document, scope);
   return jsonPolicyStatements(parsePolicyValue(value));
@@ -75,7 +78,7 @@ export function policyStatements(value: unknown, scope: IConstruct): PolicyState
  *
  * @throws PolicyReadError when a statement block or an included document cannot be read.
  */
-export function documentStatements(document: Element, scope: IConstruct): PolicyStatement[] {
+export function documentStatements(document: Element, scope: IConstruct): ParsedStatement[] {
   const included = ["source_policy_documents", "override_policy_documents"].flatMap((key) => {
     const values = document.config[key];
     return Array.isArray(values) ? values.flatMap((v) => policyStatements(v, scope)) : [];
@@ -105,7 +108,7 @@ export function documentStatements(document: Element, scope: IConstruct): Policy
         values: stringList(c.values),
       })),
       label: sid ? `statement ${JSON.stringify(sid)}` : `statement ${index + 1}`,
-    } satisfies PolicyStatement;
+    } satisfies ParsedStatement;
   });
   return [...included, ...own];
 }
@@ -132,7 +135,7 @@ function parsePolicyValue(value: unknown): unknown {
 }
 
 /** Statements of a parsed JSON policy document (`{"Version": ..., "Statement": [...]}`). */
-function jsonPolicyStatements(document: unknown): PolicyStatement[] {
+function jsonPolicyStatements(document: unknown): ParsedStatement[] {
   if (!isRecord(document)) throw new PolicyReadError("expected a JSON object with a Statement element");
   const raw = document.Statement;
   if (raw === undefined) throw new PolicyReadError("the policy document has no Statement element");
@@ -159,7 +162,7 @@ function jsonPolicyStatements(document: unknown): PolicyStatement[] {
   });
 }
 
-function jsonPrincipals(principal: unknown): PolicyStatement["principals"] {
+function jsonPrincipals(principal: unknown): ParsedStatement["principals"] {
   if (principal === undefined) return [];
   if (principal === "*") return [{ type: "*", identifiers: ["*"] }];
   if (!isRecord(principal)) return [{ type: "?", identifiers: stringList(principal) }];
@@ -169,7 +172,7 @@ function jsonPrincipals(principal: unknown): PolicyStatement["principals"] {
   }));
 }
 
-function jsonConditions(condition: unknown, label: string): PolicyStatement["conditions"] {
+function jsonConditions(condition: unknown, label: string): ParsedStatement["conditions"] {
   if (condition === undefined) return [];
   if (!isRecord(condition)) throw new PolicyReadError(`${label} has a Condition that is not an object`);
   return Object.entries(condition).flatMap(([test, entries]) => {
@@ -199,7 +202,7 @@ function optionalString(value: unknown): string | undefined {
  * of `service` (`*` or `<service>:*`).
  * Source: https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit
  */
-export function deniesInsecureTransport(statement: PolicyStatement, service: string): boolean {
+export function deniesInsecureTransport(statement: ParsedStatement, service: string): boolean {
   const everyone = statement.principals.some(
     (p) => (p.type === "*" || p.type === "AWS") && p.identifiers.includes("*"),
   );

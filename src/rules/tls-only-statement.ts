@@ -1,5 +1,5 @@
 import {
-  type PolicyStatement,
+  type ParsedStatement,
   PolicyReadError,
   deniesInsecureTransport,
   policyStatements,
@@ -42,11 +42,11 @@ export function insecureTransportDenials(
   element: Element,
   policies: readonly ResourcePolicy[],
   service: string,
-): { readonly denials: PolicyStatement[]; readonly problems: string[] } {
-  const denials: PolicyStatement[] = [];
+): { readonly denials: ParsedStatement[]; readonly problems: string[] } {
+  const denials: ParsedStatement[] = [];
   const problems: string[] = [];
   for (const { where, value } of policies) {
-    let statements: PolicyStatement[];
+    let statements: ParsedStatement[];
     try {
       statements = policyStatements(value, element.construct);
     } catch (error) {

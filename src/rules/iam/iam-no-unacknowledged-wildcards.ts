@@ -1,5 +1,5 @@
 import {
-  type PolicyStatement,
+  type ParsedStatement,
   PolicyReadError,
   documentStatements,
   policyStatements,
@@ -51,7 +51,7 @@ export class IamNoUnacknowledgedWildcards extends SecurityRule {
 
   check(element: Element): (string | Finding)[] {
     if (element.kind === "data" && element.type === "aws_iam_policy_document") {
-      let statements: PolicyStatement[];
+      let statements: ParsedStatement[];
       try {
         statements = documentStatements(element, element.construct);
       } catch (error) {
@@ -80,7 +80,7 @@ export class IamNoUnacknowledgedWildcards extends SecurityRule {
 
   private statementProblems(
     where: string,
-    statements: readonly PolicyStatement[],
+    statements: readonly ParsedStatement[],
     keyPolicy: boolean,
   ): (string | Finding)[] {
     return statements

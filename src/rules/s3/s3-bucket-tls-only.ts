@@ -1,4 +1,4 @@
-import type { PolicyStatement } from "../policy-document";
+import type { ParsedStatement } from "../policy-document";
 import { SecurityRule } from "../security-rule";
 import { type Element, isExpression } from "../terraform-elements";
 import { insecureTransportDenials, resourcePolicies } from "../tls-only-statement";
@@ -35,7 +35,7 @@ export class S3BucketTlsOnly extends SecurityRule {
 }
 
 /** Which of the bucket and its objects the statement's `Resource` covers. */
-function coverage(statement: PolicyStatement, bucket: Element): { bucket: boolean; objects: boolean } {
+function coverage(statement: ParsedStatement, bucket: Element): { bucket: boolean; objects: boolean } {
   const name = bucket.config.bucket;
   const literal = typeof name === "string" && !isExpression(name) ? name : undefined;
   const isBucketArn = (arn: string) =>
