@@ -6,13 +6,7 @@
  *
  * Changing any of these renames (and so recreates) a resource in a deployed account.
  */
-import {
-  archiveAlarmNames,
-  archiveResourceNames,
-  forwarderAlarmNames,
-  forwarderResourceNames,
-  pipelineResourceNames,
-} from "./constructs/names";
+import * as constructNames from "./constructs/names";
 
 /** Prefix of every stack and resource name: `waf-log-pipeline`. */
 export const PROJECT = "waf-log-pipeline";
@@ -26,16 +20,16 @@ export function stackName(env: string): string {
 export function resourceNames(env: string) {
   const name = stackName(env);
   return {
-    ...archiveResourceNames(name),
-    ...forwarderResourceNames(name),
-    ...pipelineResourceNames(name),
+    ...constructNames.archiveResourceNames(name),
+    ...constructNames.forwarderResourceNames(name),
+    ...constructNames.pipelineResourceNames(name),
   } as const;
 }
 
 /** Names of the CloudWatch alarms of environment `env`, one per condition an operator must act on. */
 export function alarmNames(env: string) {
   const name = stackName(env);
-  return { ...archiveAlarmNames(name), ...forwarderAlarmNames(name) } as const;
+  return { ...constructNames.archiveAlarmNames(name), ...constructNames.forwarderAlarmNames(name) } as const;
 }
 
 /**
