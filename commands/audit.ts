@@ -6,7 +6,8 @@
  * 0 when everything is forwarded, 1 on any gap or failed AWS call, 2 on a bad command line or
  * configuration. See docs/audit.md.
  */
-import { ConfigError, loadConfig, type PipelineConfig } from "../src/config";
+import { loadConfig, type PipelineConfig } from "../src/config";
+import { ValidationError } from "../src/constructs/validation";
 import { auditInputFromEnvironment } from "./lib/audit-config";
 import { awsAuditClients } from "./lib/audit-clients";
 import { type CommandOutput, isMainModule, parseCommandLine, PROCESS_OUTPUT, UsageError } from "./lib/cli";
@@ -63,7 +64,7 @@ export function parseAuditArgs(argv: readonly string[]): AuditCommand {
 
 /** What main needs from outside: the configuration and the AWS clients. */
 export interface AuditDependencies {
-  /** @throws ConfigError when the configuration file is missing or invalid */
+  /** @throws ValidationError when the configuration file is missing or invalid */
   readonly loadConfig: (path: string | undefined) => PipelineConfig;
   readonly clients: AuditClientFactory;
 }
@@ -92,7 +93,7 @@ export async function main(
       out.stderr(`audit: ${error.message}\n\n${AUDIT_USAGE}`);
       return 2;
     }
-    if (error instanceof ConfigError) {
+    if (error instanceof ValidationError) {
       out.stderr(`audit: ${error.message}`);
       return 2;
     }

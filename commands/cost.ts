@@ -4,7 +4,8 @@
  * Prints the monthly AWS cost of an environment for each source type (`cloudwatch`, today's path,
  * and `s3`, WAF straight to S3), from a few inputs, with us-east-1 prices. See docs/choosing-a-source.md.
  */
-import { ConfigError, loadConfig, type PipelineConfig } from "../src/config";
+import { loadConfig, type PipelineConfig } from "../src/config";
+import { ValidationError } from "../src/constructs/validation";
 import { type CommandOutput, isMainModule, parseCommandLine, PROCESS_OUTPUT, UsageError } from "./lib/cli";
 import {
   CostInputError,
@@ -125,7 +126,7 @@ export function parseCostArgs(argv: readonly string[]): CostCommand {
 
 /** What main needs from outside: the configuration. */
 export interface CostDependencies {
-  /** @throws ConfigError when the configuration file is missing or invalid */
+  /** @throws ValidationError when the configuration file is missing or invalid */
   readonly loadConfig: () => PipelineConfig;
 }
 
@@ -166,7 +167,7 @@ export async function main(
       out.stderr(`cost: ${error.message}\n\n${COST_USAGE}`);
       return 2;
     }
-    if (error instanceof ConfigError || error instanceof CostInputError) {
+    if (error instanceof ValidationError || error instanceof CostInputError) {
       out.stderr(`cost: ${error.message}`);
       return 2;
     }

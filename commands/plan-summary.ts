@@ -7,50 +7,78 @@
  * 2 on bad arguments.
  */
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { type CommandOutput, isMainModule, parseCommandLine, PROCESS_OUTPUT, UsageError } from "./lib/cli.js";
 import { parsePlanJson } from "./lib/plan-json.js";
 import { summarizePlan } from "./lib/plan-summary.js";
 
-const usage = "usage: npm run plan-summary -- <plan.json> [--title TEXT] [--note TEXT]";
+export const PLAN_SUMMARY_USAGE = "usage: npm run plan-summary -- <plan.json> [--title TEXT] [--note TEXT]";
 
-let parsed;
-try {
-  parsed = parseArgs({
+/** The command line, parsed. */
+export interface PlanSummaryCommand {
+  /** The `terraform show -json` file. */
+  readonly file: string;
+  readonly title: string | undefined;
+  readonly note: string | undefined;
+  readonly help: boolean;
+}
+
+/**
+ * Parses plan-summary's arguments (without the `node script` prefix).
+ *
+ * @throws UsageError for an unknown option, or not exactly one plan file (unless `--help`)
+ */
+export function parsePlanSummaryArgs(argv: readonly string[]): PlanSummaryCommand {
+  const { values, positionals } = parseCommandLine({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
     options: {
       title: { type: "string" },
       note: { type: "string" },
       help: { type: "boolean", default: false },
     },
-    allowPositionals: true,
-    strict: true,
   });
-} catch (error) {
-  console.error(`${(error as Error).message}\n${usage}`);
-  process.exit(2);
-}
-if (parsed.values.help) {
-  console.log(usage);
-  process.exit(0);
-}
-const [file, ...extra] = parsed.positionals;
-if (file === undefined || extra.length > 0) {
-  console.error(`expected exactly one plan JSON file\n${usage}`);
-  process.exit(2);
+  if (!values.help && positionals.length !== 1) throw new UsageError("expected exactly one plan JSON file");
+  return { file: positionals[0] ?? "", title: values.title, note: values.note, help: values.help };
 }
 
-try {
+/**
+ * Runs the command.
+ *
+ * @returns the exit code: 0 printed, 1 the file is missing or not a plan, 2 bad command line
+ */
+export function main(argv: readonly string[], out: CommandOutput): number {
+  let command: PlanSummaryCommand;
+  try {
+    command = parsePlanSummaryArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    out.stderr(`${error.message}\n${PLAN_SUMMARY_USAGE}`);
+    return 2;
+  }
+  if (command.help) {
+    out.stdout(PLAN_SUMMARY_USAGE);
+    return 0;
+  }
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readFileSync(command.file, "utf8");
   } catch (error) {
-    throw new Error(
-      `${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      { cause: error },
+    out.stderr(
+      `${command.file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
     );
+    return 1;
   }
-  const plan = parsePlanJson(text, file);
-  process.stdout.write(summarizePlan(plan, { title: parsed.values.title, note: parsed.values.note }));
-} catch (error) {
-  console.error((error as Error).message);
-  process.exit(1);
+  try {
+    const plan = parsePlanJson(text, command.file);
+    out.stdout(summarizePlan(plan, { title: command.title, note: command.note }).replace(/\n$/, ""));
+    return 0;
+  } catch (error) {
+    out.stderr((error as Error).message);
+    return 1;
+  }
+}
+
+if (isMainModule(import.meta.url)) {
+  process.exitCode = main(process.argv.slice(2), PROCESS_OUTPUT);
 }

@@ -18,17 +18,35 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { stackName } from "../src/naming.js";
+import { type CommandOutput, isMainModule, parseCommandLine, PROCESS_OUTPUT, UsageError } from "./lib/cli.js";
 import { offlinePlan, offlineTerraformAvailability } from "./lib/offline-terraform.js";
 import { listStacks, PROJECT_ROOT } from "./lib/terraform-synth.js";
-import { stackName } from "../src/naming.js";
 
-const usage =
+export const PLAN_USAGE =
   "usage: npm run plan -- [--stack NAME]... [--skip-synth] [--json-dir DIR] | --list-json [--skip-synth]";
 
-let args;
-try {
-  args = parseArgs({
+/** The command line, parsed. */
+export interface PlanCommand {
+  /** Stacks to plan; empty: every stack. */
+  readonly stacks: readonly string[];
+  readonly skipSynth: boolean;
+  /** Where to write each plan's `terraform show -json`; undefined: nowhere. */
+  readonly jsonDir: string | undefined;
+  readonly listJson: boolean;
+  readonly help: boolean;
+}
+
+/**
+ * Parses plan's arguments (without the `node script` prefix).
+ *
+ * @throws UsageError for an unknown option, a positional argument or a missing option value
+ */
+export function parsePlanArgs(argv: readonly string[]): PlanCommand {
+  const { values } = parseCommandLine({
+    args: [...argv],
+    allowPositionals: false,
+    strict: true,
     options: {
       stack: { type: "string", multiple: true },
       "skip-synth": { type: "boolean", default: false },
@@ -36,69 +54,93 @@ try {
       "list-json": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
-    strict: true,
-  }).values;
-} catch (error) {
-  console.error(`${(error as Error).message}\n${usage}`);
-  process.exit(2);
-}
-if (args.help) {
-  console.log(usage);
-  process.exit(0);
-}
-
-if (!args["skip-synth"]) {
-  const synth = spawnSync("npm", ["run", "synth", "--silent"], {
-    cwd: PROJECT_ROOT,
-    stdio: ["ignore", 2, 2],
   });
-  if (synth.status !== 0) {
-    console.error(`"npm run synth" failed (exit ${synth.status}).`);
-    process.exit(1);
-  }
+  return {
+    stacks: values.stack ?? [],
+    skipSynth: values["skip-synth"],
+    jsonDir: values["json-dir"],
+    listJson: values["list-json"],
+    help: values.help,
+  };
 }
 
-const all = listStacks(join(PROJECT_ROOT, "cdktf.out"));
-if (args["list-json"]) {
-  const prefix = stackName("");
-  const list = all.map((stack) => ({
-    stack: stack.name,
-    environment: stack.name.startsWith(prefix) ? stack.name.slice(prefix.length) : stack.name,
-    backend: stack.backend,
-  }));
-  console.log(JSON.stringify(list));
-  process.exit(0);
-}
-
-const availability = await offlineTerraformAvailability();
-if (!availability.available) {
-  console.error(`Cannot run the offline plan: ${availability.reason}.`);
-  process.exit(1);
-}
-
-const wanted = args.stack ?? all.map((stack) => stack.name);
-const unknown = wanted.filter((name) => !all.some((stack) => stack.name === name));
-if (unknown.length > 0) {
-  console.error(`Unknown stack(s): ${unknown.join(", ")}. Stacks: ${all.map((s) => s.name).join(", ")}.`);
-  process.exit(2);
-}
-
-let failed = false;
-for (const stack of all.filter((s) => wanted.includes(s.name))) {
-  console.log(
-    `\n=== ${stack.name}: offline plan (backend removed, placeholder AWS credentials, no refresh) ===\n`,
-  );
+/**
+ * Runs the command.
+ *
+ * @returns the exit code: 0 every stack planned (or listed), 1 synth or a plan failed or offline
+ *   Terraform is missing, 2 bad command line or unknown stack
+ */
+export async function main(argv: readonly string[], out: CommandOutput): Promise<number> {
+  let command: PlanCommand;
   try {
-    const result = await offlinePlan(stack.dir);
-    console.log(result.planText.trimEnd());
-    if (args["json-dir"]) {
-      const dir = resolve(args["json-dir"]);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, `${stack.name}.json`), `${JSON.stringify(result.planJson)}\n`);
-    }
+    command = parsePlanArgs(argv);
   } catch (error) {
-    console.error((error as Error).message);
-    failed = true;
+    if (!(error instanceof UsageError)) throw error;
+    out.stderr(`${error.message}\n${PLAN_USAGE}`);
+    return 2;
   }
+  if (command.help) {
+    out.stdout(PLAN_USAGE);
+    return 0;
+  }
+
+  if (!command.skipSynth) {
+    const synth = spawnSync("npm", ["run", "synth", "--silent"], {
+      cwd: PROJECT_ROOT,
+      stdio: ["ignore", 2, 2],
+    });
+    if (synth.status !== 0) {
+      out.stderr(`"npm run synth" failed (exit ${synth.status}).`);
+      return 1;
+    }
+  }
+
+  const all = listStacks(join(PROJECT_ROOT, "cdktf.out"));
+  if (command.listJson) {
+    const prefix = stackName("");
+    const list = all.map((stack) => ({
+      stack: stack.name,
+      environment: stack.name.startsWith(prefix) ? stack.name.slice(prefix.length) : stack.name,
+      backend: stack.backend,
+    }));
+    out.stdout(JSON.stringify(list));
+    return 0;
+  }
+
+  const availability = await offlineTerraformAvailability();
+  if (!availability.available) {
+    out.stderr(`Cannot run the offline plan: ${availability.reason}.`);
+    return 1;
+  }
+
+  const wanted = command.stacks.length > 0 ? command.stacks : all.map((stack) => stack.name);
+  const unknown = wanted.filter((name) => !all.some((stack) => stack.name === name));
+  if (unknown.length > 0) {
+    out.stderr(`Unknown stack(s): ${unknown.join(", ")}. Stacks: ${all.map((s) => s.name).join(", ")}.`);
+    return 2;
+  }
+
+  let failed = false;
+  for (const stack of all.filter((s) => wanted.includes(s.name))) {
+    out.stdout(
+      `\n=== ${stack.name}: offline plan (backend removed, placeholder AWS credentials, no refresh) ===\n`,
+    );
+    try {
+      const result = await offlinePlan(stack.dir);
+      out.stdout(result.planText.trimEnd());
+      if (command.jsonDir !== undefined) {
+        const dir = resolve(command.jsonDir);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, `${stack.name}.json`), `${JSON.stringify(result.planJson)}\n`);
+      }
+    } catch (error) {
+      out.stderr((error as Error).message);
+      failed = true;
+    }
+  }
+  return failed ? 1 : 0;
 }
-process.exit(failed ? 1 : 0);
+
+if (isMainModule(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2), PROCESS_OUTPUT);
+}

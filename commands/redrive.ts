@@ -7,7 +7,8 @@
  */
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { GetQueueUrlCommand, QueueDoesNotExist, SQSClient } from "@aws-sdk/client-sqs";
-import { ConfigError, loadConfig, type PipelineConfig } from "../src/config";
+import { loadConfig, type PipelineConfig } from "../src/config";
+import { ValidationError } from "../src/constructs/validation";
 import { partitionOf } from "../src/iam-policy";
 import { resourceNames } from "../src/naming";
 import { type CommandOutput, isMainModule, parseCommandLine, PROCESS_OUTPUT, UsageError } from "./lib/cli";
@@ -75,7 +76,7 @@ export function parseRedriveArgs(argv: readonly string[]): RedriveCommand {
 
 /** What main needs from outside: the configuration and AWS clients for a region. */
 export interface RedriveDependencies {
-  /** @throws ConfigError when the configuration file is missing or invalid */
+  /** @throws ValidationError when the configuration file is missing or invalid */
   readonly loadConfig: () => PipelineConfig;
   readonly clients: (region: string) => Pick<RedriveIo, "sqs" | "lambda">;
 }
@@ -107,7 +108,7 @@ export async function main(
       out.stderr(`redrive: ${error.message}\n\n${REDRIVE_USAGE}`);
       return 2;
     }
-    if (error instanceof ConfigError) {
+    if (error instanceof ValidationError) {
       out.stderr(`redrive: ${error.message}`);
       return 2;
     }

@@ -1,5 +1,5 @@
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, type TerraformStack } from "cdktf";
-import { ConfigError, type EnvironmentConfig } from "./config";
+import { configError, type EnvironmentConfig } from "./config";
 
 /** Environment variable Terraform and cdktf read the Terraform Cloud organization from. */
 export const ORGANIZATION_VARIABLE = "TF_CLOUD_ORGANIZATION";
@@ -22,22 +22,22 @@ export function localStatePath(stackName: string): string {
  * @param config the environment's configuration, with defaults applied
  * @param source the configuration file, for error messages
  * @param environment process environment to read `TF_CLOUD_ORGANIZATION` from
- * @throws ConfigError when the environment uses Terraform Cloud but no organization is set anywhere
+ * @throws ValidationError when the environment uses Terraform Cloud but no organization is set anywhere
  */
 export function addBackend(
   stack: TerraformStack,
   envName: string,
   config: EnvironmentConfig,
   source: string,
-  environment: NodeJS.ProcessEnv = process.env,
+  environment: NodeJS.ProcessEnv | undefined = process.env,
 ): CloudBackend | LocalBackend {
   const cloud = config.terraformCloud;
   if (cloud === undefined) {
     return new LocalBackend(stack, { path: localStatePath(stack.node.id) });
   }
-  const organization = cloud.organization ?? (environment[ORGANIZATION_VARIABLE] || undefined);
+  const organization = cloud.organization ?? (environment?.[ORGANIZATION_VARIABLE] || undefined);
   if (organization === undefined) {
-    throw new ConfigError(source, [
+    throw configError(source, [
       {
         path: `environments.${envName}.terraformCloud.organization`,
         message: `is required: set it in the configuration or in the environment variable ${ORGANIZATION_VARIABLE}`,

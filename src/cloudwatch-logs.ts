@@ -15,3 +15,9 @@ export const LOG_RETENTION_DAYS = [
  * https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html
  */
 export const WAF_LOG_GROUP_PREFIX = "aws-waf-logs-";
+
+/**
+ * CloudWatch Logs allows at most two subscription filters per log group.
+ * Source: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html
+ */
+export const MAX_SUBSCRIPTION_FILTERS_PER_LOG_GROUP = 2;

@@ -1,10 +1,12 @@
 /**
- * Names of the AWS resources one environment creates. They are derived from the stack name
- * (`waf-log-pipeline-<env>`) only, so operator tools (`npm run redrive`) find the resources of an
- * environment from its name without reading Terraform state.
+ * Names of the stacks of this app and of the AWS resources of one environment. The resources are
+ * named from the stack name (`waf-log-pipeline-<env>`, the constructs' `name` prop) only, so operator
+ * tools (`npm run redrive`) find the resources of an environment from its name without reading
+ * Terraform state. The derivations themselves are the constructs' (`src/constructs/names.ts`).
  *
  * Changing any of these renames (and so recreates) a resource in a deployed account.
  */
+import * as constructNames from "./constructs/names";
 
 /** Prefix of every stack and resource name: `waf-log-pipeline`. */
 export const PROJECT = "waf-log-pipeline";
@@ -16,55 +18,18 @@ export function stackName(env: string): string {
 
 /** Resource names of environment `env`. All are ≤ 64 characters for env names of ≤ 16 characters. */
 export function resourceNames(env: string) {
-  const base = stackName(env);
+  const name = stackName(env);
   return {
-    /** Lambda function that converts log events into objects. */
-    processorFunction: `${base}-processor`,
-    /** IAM role of the processor function. */
-    processorRole: `${base}-processor`,
-    /** The processor's own log group. */
-    processorLogGroup: `/aws/lambda/${base}-processor`,
-    /** SQS queue that receives Lambda's on-failure records (events the processor gave up on). */
-    failureQueue: `${base}-processor-failures`,
-    /** SQS queue that receives S3 event notifications, read by Cortex. */
-    notificationQueue: `${base}-notifications`,
-    /** Dead-letter queue of the notification queue. */
-    deadLetterQueue: `${base}-notifications-dlq`,
-    /** IAM role that Cortex XDR assumes with the external ID. */
-    cortexReaderRole: `${base}-cortex-reader`,
-    /** Subscription filter on each WAF log group that forwards log events to the processor. */
-    subscriptionFilter: `${base}-processor`,
-    /** CloudWatch Logs resource policy letting log delivery write to the WAF log groups the stack creates. */
-    wafLogDeliveryPolicy: `${base}-waf-log-delivery`,
-    /** SNS topic that the CloudWatch alarms notify (e-mail subscriptions). */
-    alarmTopic: `${base}-alarms`,
-    /** Alias of the customer-managed KMS key the stack creates (`encryption: "kms"`). */
-    keyAlias: `alias/${base}`,
+    ...constructNames.archiveResourceNames(name),
+    ...constructNames.forwarderResourceNames(name),
+    ...constructNames.pipelineResourceNames(name),
   } as const;
 }
 
-/**
- * Names of the CloudWatch alarms of environment `env`, one per condition an operator must act on.
- * Each is ≤ 64 characters for env names of ≤ 16 characters (CloudWatch allows 255).
- */
+/** Names of the CloudWatch alarms of environment `env`, one per condition an operator must act on. */
 export function alarmNames(env: string) {
-  const base = stackName(env);
-  return {
-    /** The failure queue holds events the processor gave up on. */
-    failureQueueMessages: `${base}-failure-queue-messages`,
-    /** The dead-letter queue holds notifications Cortex failed to consume. */
-    deadLetterQueueMessages: `${base}-dead-letter-queue-messages`,
-    /** The processor function reported errors. */
-    processorErrors: `${base}-processor-errors`,
-    /** Invocations of the processor function were throttled. */
-    processorThrottles: `${base}-processor-throttles`,
-    /** The oldest message on the notification queue is too old: Cortex stopped reading. */
-    notificationQueueAge: `${base}-notification-queue-age`,
-    /** The processor function was not invoked: WAF log events stopped arriving. */
-    noInvocations: `${base}-no-invocations`,
-    /** Lambda could not deliver on-failure records to the failure queue: those events are lost. */
-    destinationDeliveryFailures: `${base}-destination-delivery-failures`,
-  } as const;
+  const name = stackName(env);
+  return { ...constructNames.archiveAlarmNames(name), ...constructNames.forwarderAlarmNames(name) } as const;
 }
 
 /**

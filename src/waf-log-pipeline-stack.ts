@@ -1,34 +1,30 @@
 import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformOutput, TerraformStack, TerraformVariable, dependable } from "cdktf";
-import { Construct } from "constructs";
-import { ENVIRONMENT_NAME_PATTERN, type EnvironmentConfig } from "./config";
-import { CortexReaderRole } from "./constructs/cortex-reader-role";
-import { LogArchiveBucket } from "./constructs/log-archive-bucket";
-import { NotificationQueues } from "./constructs/notification-queues";
-import { PipelineAlarms } from "./constructs/pipeline-alarms";
-import { PipelineKey } from "./constructs/pipeline-key";
-import { PipelineKeyPolicy } from "./constructs/pipeline-key-policy";
-import { WafLogProcessor } from "./constructs/waf-log-processor";
-import { WafLogSubscription } from "./constructs/waf-log-subscription";
-import { WafLogging } from "./constructs/waf-logging";
-import { PropsError } from "./constructs/props-error";
-import { NOTIFICATION_QUEUE_RETENTION_DAYS } from "./config";
-import { PROJECT, alarmNames, resourceNames, stackName } from "./naming";
-import { applySecurityRules } from "./rules";
+import {
+  Aspects,
+  type CloudBackend,
+  type LocalBackend,
+  TerraformElement,
+  TerraformOutput,
+  TerraformStack,
+  TerraformVariable,
+} from "cdktf";
+import type { Construct, Node } from "constructs";
+import { addBackend } from "./backend";
+import { DEFAULT_CONFIG_PATH, ENVIRONMENT_NAME_PATTERN, type EnvironmentConfig } from "./config";
+import { ValidationError } from "./constructs/validation";
+import { WafLogArchive } from "./constructs/waf-log-archive";
+import { WafLogForwarder } from "./constructs/waf-log-forwarder";
+import { WafLogPipeline, type WafLogPipelineProps } from "./constructs/waf-log-pipeline";
+import { PROJECT, stackName } from "./naming";
+import { WafLogPipelineChecks } from "./rules";
 import { requiredTerraformVersion } from "./terraform-version";
-
-/** Where `npm run build` writes the processor bundle, relative to the project root. */
-export const DEFAULT_BUNDLE_PATH = "dist/waf-log-processor/index.cjs";
 
 /** Name of the sensitive Terraform variable that holds the Cortex external ID. */
 export const EXTERNAL_ID_VARIABLE = "cortex_external_id";
 
 /** The placeholder external ID of the original scripts; the variable's validation rejects it. */
 export const EXTERNAL_ID_PLACEHOLDER = "your-external-id-here";
-
-/** Suffix of the objects the processor writes and S3 notifies about. */
-export const OBJECT_KEY_SUFFIX = ".jsonl.gz";
 
 /**
  * Terraform `validation` blocks of `cortex_external_id`: what AWS accepts for `sts:ExternalId`
@@ -49,64 +45,67 @@ export const EXTERNAL_ID_VALIDATIONS = [
 ] as const;
 
 export interface WafLogPipelineStackProps {
-  /** Environment name (`^[a-z][a-z0-9-]{0,15}$`); resource names derive from it. */
+  /** Environment name (`^[a-z][a-z0-9-]{0,15}$`); the stack and resource names derive from it. */
   readonly envName: string;
   /** The environment's configuration, with defaults applied (see `loadConfig`). */
   readonly config: EnvironmentConfig;
-  /** Path of the processor bundle, relative to the working directory. @default "dist/waf-log-processor/index.cjs" */
+  /** The configuration file, named in backend errors. @default "waf-pipeline.config.json" */
+  readonly configFile?: string;
+  /** Path of the processor bundle. @default the bundle of this package (`dist/waf-log-processor/index.cjs`) */
   readonly bundlePath?: string;
+  /** Process environment to read `TF_CLOUD_ORGANIZATION` from. @default process.env */
+  readonly processEnv?: NodeJS.ProcessEnv;
+  /** Where the security checks print each suppression in use. @default standard error */
+  readonly checksLog?: (line: string) => void;
 }
 
 /**
- * The whole pipeline of one environment: WAF log groups → subscription filters → processor function
- * → log bucket → S3 event notifications → SQS queue (with dead-letter queue) → Cortex reader role.
- * Synthesizes without AWS credentials or network access. The security rules (`src/rules`) check it
- * at synth.
+ * One environment of the configuration file: the AWS and archive providers, the backend, the
+ * sensitive `cortex_external_id` variable, the security checks ({@link WafLogPipelineChecks}), one
+ * {@link WafLogPipeline} and the outputs Cortex and operators need. Synthesizes without AWS
+ * credentials or network access.
+ *
+ * Its Terraform addresses are those the stack had before the pipeline was made of constructs (see
+ * {@link allocateLogicalId}), so deployed environments keep every resource.
  */
 export class WafLogPipelineStack extends TerraformStack {
   public readonly envName: string;
+  /** The environment's configuration, with defaults applied. */
   public readonly config: EnvironmentConfig;
-  public readonly awsProvider: AwsProvider;
-  public readonly archiveProvider: ArchiveProvider;
+  /** Where the stack keeps its state: Terraform Cloud or a local file (see `addBackend`). */
+  public readonly backend: CloudBackend | LocalBackend;
   /** Sensitive variable `cortex_external_id`: set it in the workspace or `TF_VAR_cortex_external_id`. */
   public readonly externalId: TerraformVariable;
-  public readonly logArchiveBucket: LogArchiveBucket;
-  public readonly notificationQueues: NotificationQueues;
-  public readonly processor: WafLogProcessor;
-  /** One per WAF log group, in the order of `wafLogGroupNames`. */
-  public readonly subscriptions: readonly WafLogSubscription[];
-  /** Managed WAF log groups, log delivery resource policy and web ACL logging configurations (`waf`), when configured. */
-  public readonly wafLogging: WafLogging | undefined;
-  public readonly cortexReaderRole: CortexReaderRole;
-  /** The customer-managed key the stack creates for `encryption: "kms"` without a `keyArn`. */
-  public readonly pipelineKey: PipelineKey | undefined;
-  /** The key policy of {@link pipelineKey}. */
-  public readonly pipelineKeyPolicy: PipelineKeyPolicy | undefined;
-  /** ARN of the customer-managed key (created or configured) that encrypts the data; undefined for SSE. */
-  public readonly kmsKeyArn: string | undefined;
-  /** The CloudWatch alarms and their SNS topic (`alarms`). */
-  public readonly alarms: PipelineAlarms;
+  public readonly pipeline: WafLogPipeline;
 
   constructor(scope: Construct, props: WafLogPipelineStackProps) {
     if (!ENVIRONMENT_NAME_PATTERN.test(props.envName)) {
-      throw new PropsError("WafLogPipelineStack", [
-        `props.envName: must match ${ENVIRONMENT_NAME_PATTERN.source}, got ${JSON.stringify(props.envName)}`,
+      throw new ValidationError("WafLogPipelineStack props", [
+        {
+          path: "envName",
+          message: `must match ${ENVIRONMENT_NAME_PATTERN.source}, got ${JSON.stringify(props.envName)}`,
+        },
       ]);
     }
     super(scope, stackName(props.envName));
     this.envName = props.envName;
     this.config = props.config;
     const { config } = props;
-    const names = resourceNames(props.envName);
 
     this.addOverride("terraform.required_version", requiredTerraformVersion());
-
-    this.awsProvider = new AwsProvider(this, "aws", {
+    new AwsProvider(this, "aws", {
       region: config.region,
       allowedAccountIds: [config.accountId],
       defaultTags: [{ tags: { Project: PROJECT, Environment: props.envName, ...config.tags } }],
     });
-    this.archiveProvider = new ArchiveProvider(this, "archive");
+    new ArchiveProvider(this, "archive");
+    this.backend = addBackend(
+      this,
+      props.envName,
+      config,
+      props.configFile ?? DEFAULT_CONFIG_PATH,
+      props.processEnv,
+    );
 
     this.externalId = new TerraformVariable(this, EXTERNAL_ID_VARIABLE, {
       type: "string",
@@ -117,194 +116,126 @@ export class WafLogPipelineStack extends TerraformStack {
       validation: EXTERNAL_ID_VALIDATIONS.map((validation) => ({ ...validation })),
     });
 
-    const { encryption } = config;
-    this.pipelineKey =
-      encryption.type === "kms" && encryption.keyArn === undefined
-        ? new PipelineKey(this, "PipelineKey", {
-            aliasName: names.keyAlias,
-            description: `Encrypts the WAF log objects, queues and alarm topic of ${stackName(props.envName)}`,
-          })
-        : undefined;
-    this.kmsKeyArn = encryption.type === "kms" ? (encryption.keyArn ?? this.pipelineKey?.key.arn) : undefined;
-    const { kmsKeyArn } = this;
-
-    this.logArchiveBucket = new LogArchiveBucket(this, "LogArchiveBucket", {
-      kmsKeyArn,
-      bucketName: config.bucketName,
-      keyPrefix: config.s3Prefix,
-      lifecycle: config.lifecycle,
-    });
-    const { bucket } = this.logArchiveBucket;
-
-    this.notificationQueues = new NotificationQueues(this, "NotificationQueues", {
-      kmsKeyArn,
-      queueName: names.notificationQueue,
-      deadLetterQueueName: names.deadLetterQueue,
-      bucketName: bucket.id,
-      bucketArn: bucket.arn,
-      accountId: config.accountId,
-      keyPrefix: config.s3Prefix,
-      keySuffix: OBJECT_KEY_SUFFIX,
-      visibilityTimeoutSeconds: config.queue.visibilityTimeoutSeconds,
-      retentionDays: NOTIFICATION_QUEUE_RETENTION_DAYS,
-      maxReceiveCount: config.queue.maxReceiveCount,
-      deadLetterRetentionDays: config.queue.deadLetterRetentionDays,
-    });
-
-    this.processor = new WafLogProcessor(this, "Processor", {
-      kmsKeyArn,
-      functionName: names.processorFunction,
-      roleName: names.processorRole,
-      logGroupName: names.processorLogGroup,
-      failureQueueName: names.failureQueue,
-      bundlePath: props.bundlePath ?? DEFAULT_BUNDLE_PATH,
-      bucketName: bucket.id,
-      bucketArn: bucket.arn,
-      keyPrefix: config.s3Prefix,
-      environmentName: props.envName,
-      gzipLevel: config.processor.gzipLevel,
-      memoryMb: config.processor.memoryMb,
-      timeoutSeconds: config.processor.timeoutSeconds,
-      architecture: config.processor.architecture,
-      runtime: config.processor.runtime,
-      logRetentionDays: config.processor.logRetentionDays,
-      redactHeaders: config.processor.redactHeaders,
-    });
-
-    const { waf } = config;
-    this.wafLogging =
-      waf === undefined || (waf.webAclArns.length === 0 && !waf.manageLogGroup)
-        ? undefined
-        : new WafLogging(this, "WafLogging", {
-            region: config.region,
-            accountId: config.accountId,
-            managedLogGroupNames: waf.manageLogGroup ? config.wafLogGroupNames : [],
-            retentionDays: waf.retentionDays,
-            logDeliveryPolicyName: names.wafLogDeliveryPolicy,
-            webAcls: waf.webAclArns,
-            redactedFields: waf.redactedFields,
-            loggingFilter: waf.loggingFilter,
-          });
-
-    this.subscriptions = config.wafLogGroupNames.map(
-      (logGroupName) =>
-        new WafLogSubscription(this, logGroupName, {
-          logGroupName,
-          region: config.region,
-          accountId: config.accountId,
-          functionName: this.processor.function.functionName,
-          functionArn: this.processor.function.arn,
-          filterName: names.subscriptionFilter,
-          logGroup: this.wafLogging?.logGroups.get(logGroupName),
-          functionLogGroupName: names.processorLogGroup,
-          otherSubscriptionFilters: waf?.otherSubscriptionFilters[logGroupName],
-        }),
-    );
-
-    this.cortexReaderRole = new CortexReaderRole(this, "CortexReaderRole", {
-      roleName: names.cortexReaderRole,
-      cortexAccountId: config.cortex.accountId,
-      externalId: this.externalId.stringValue,
-      region: config.region,
-      bucketArn: bucket.arn,
-      keyPrefix: config.s3Prefix,
-      queueArn: this.notificationQueues.queue.arn,
-      kmsKeyArn,
-    });
-
-    const alarmsWithTopic = config.alarms.enabled && config.alarms.email.length > 0;
-    if (this.pipelineKey !== undefined) {
-      this.pipelineKeyPolicy = new PipelineKeyPolicy(this, "PipelineKeyPolicy", {
-        keyId: this.pipelineKey.key.keyId,
-        accountId: config.accountId,
-        region: config.region,
-        processorRoleArn: this.processor.role.arn,
-        cortexReaderRoleArn: this.cortexReaderRole.role.arn,
-        logBucketArn: bucket.arn,
-        allowCloudWatchAlarms: alarmsWithTopic,
-      });
-      // S3 sends a test event to the (encrypted) queue when the notification is configured.
-      const notification = this.notificationQueues.bucketNotification;
-      notification.dependsOn = [...(notification.dependsOn ?? []), dependable(this.pipelineKeyPolicy.policy)];
-    }
-
-    this.alarms = new PipelineAlarms(this, "Alarms", {
-      config: config.alarms,
-      envName: props.envName,
-      alarmNames: alarmNames(props.envName),
-      topicName: names.alarmTopic,
-      accountId: config.accountId,
-      region: config.region,
-      functionName: names.processorFunction,
-      processorLogGroupName: names.processorLogGroup,
-      failureQueueName: names.failureQueue,
-      notificationQueueName: names.notificationQueue,
-      deadLetterQueueName: names.deadLetterQueue,
-      maxReceiveCount: config.queue.maxReceiveCount,
-      subscriptionFilterName: names.subscriptionFilter,
-      kmsKeyArn,
-    });
-    if (kmsKeyArn !== undefined) {
-      new TerraformOutput(this, "kms_key_arn", {
-        value: kmsKeyArn,
-        description:
-          "Customer-managed KMS key of the bucket, queues and alarm topic (Cortex needs kms:Decrypt on it)",
-      });
-    }
-    if (this.alarms.topic !== undefined) {
-      new TerraformOutput(this, "alarm_topic_arn", {
-        value: this.alarms.topic.arn,
-        description: "SNS topic of the alarms; each e-mail address must confirm its subscription",
-      });
-    }
-
-    this.addOutputs();
-    // Every rule of src/rules checks this stack at synth; a violation fails the synth.
-    applySecurityRules(this);
+    Aspects.of(this).add(new WafLogPipelineChecks({ log: props.checksLog }));
+    this.pipeline = new WafLogPipeline(this, "Pipeline", pipelineProps(props, this.externalId.stringValue));
+    addOutputs(this, this.pipeline);
   }
 
-  private addOutputs(): void {
-    const { queue, deadLetterQueue } = this.notificationQueues;
-    const outputs: Record<string, { value: unknown; description: string }> = {
-      bucket_name: { value: this.logArchiveBucket.bucket.id, description: "Log bucket" },
-      notification_queue_url: {
-        value: queue.url,
-        description: "SQS queue with the bucket's event notifications (Cortex reads it)",
+  /**
+   * The Terraform address (`<type>.<logical id>`) of every element, computed by cdktf from the construct
+   * path, without the levels {@link WafLogPipeline}, {@link WafLogArchive} and {@link WafLogForwarder}:
+   * `Pipeline/Archive/LogArchiveBucket/Bucket` keeps the address `aws_s3_bucket.LogArchiveBucket_D1FAA0AE`
+   * it had when this stack created the bucket itself. Deployed environments keep every resource;
+   * `__tests__/terraform/addresses.golden.json` lists them all.
+   */
+  protected override allocateLogicalId(element: TerraformElement | Node): string {
+    const node = TerraformElement.isTerraformElement(element) ? element.node : element;
+    const scopes = node.scopes.filter(
+      (scope) =>
+        !(
+          scope instanceof WafLogPipeline ||
+          scope instanceof WafLogArchive ||
+          scope instanceof WafLogForwarder
+        ),
+    );
+    // The stack computes the id from the construct ids of `scopes` below itself.
+    return super.allocateLogicalId({ scopes } as unknown as Node);
+  }
+}
+
+/** The pipeline's props for one environment of the configuration file. */
+function pipelineProps(props: WafLogPipelineStackProps, externalId: string): WafLogPipelineProps {
+  const { envName, config } = props;
+  return {
+    name: stackName(envName),
+    accountId: config.accountId,
+    region: config.region,
+    bucketName: config.bucketName,
+    keyPrefix: config.s3Prefix,
+    lifecycle: config.lifecycle,
+    queue: config.queue,
+    cortexAccountId: config.cortex.accountId,
+    externalId,
+    encryption: config.encryption,
+    logGroupNames: [...config.wafLogGroupNames],
+    processor: config.processor,
+    environmentName: envName,
+    ...(props.bundlePath === undefined ? {} : { bundlePath: props.bundlePath }),
+    otherSubscriptionFilters: { ...config.waf?.otherSubscriptionFilters },
+    redriveCommand: `npm run redrive -- --env ${envName}`,
+    alarms: config.alarms,
+    ...(config.waf === undefined
+      ? {}
+      : {
+          waf: {
+            webAcls: config.waf.webAclArns.map((target) => ({ ...target })),
+            manageLogGroup: config.waf.manageLogGroup,
+            retentionDays: config.waf.retentionDays,
+            redactedFields: [...config.waf.redactedFields],
+            ...(config.waf.loggingFilter === undefined ? {} : { loggingFilter: config.waf.loggingFilter }),
+          },
+        }),
+  };
+}
+
+/** The outputs Cortex and operators read (`terraform output`), named as the README lists them. */
+function addOutputs(stack: TerraformStack, pipeline: WafLogPipeline): void {
+  const { archive, forwarder } = pipeline;
+  const { queue, deadLetterQueue } = archive.notificationQueues;
+  const readerRoleArn = archive.cortexReaderRole.role.arn;
+  const outputs: Record<string, { value: unknown; description: string }> = {
+    ...(archive.kmsKeyArn === undefined
+      ? {}
+      : {
+          kms_key_arn: {
+            value: archive.kmsKeyArn,
+            description:
+              "Customer-managed KMS key of the bucket, queues and alarm topic (Cortex needs kms:Decrypt on it)",
+          },
+        }),
+    ...(pipeline.alarmTopic === undefined
+      ? {}
+      : {
+          alarm_topic_arn: {
+            value: pipeline.alarmTopic.topic.arn,
+            description: "SNS topic of the alarms; each e-mail address must confirm its subscription",
+          },
+        }),
+    bucket_name: { value: archive.logArchiveBucket.bucket.id, description: "Log bucket" },
+    notification_queue_url: {
+      value: queue.url,
+      description: "SQS queue with the bucket's event notifications (Cortex reads it)",
+    },
+    notification_queue_arn: { value: queue.arn, description: "ARN of the notification queue" },
+    dead_letter_queue_url: {
+      value: deadLetterQueue.url,
+      description: "Dead-letter queue of the notification queue",
+    },
+    failure_queue_url: {
+      value: forwarder.processor.failureQueue.url,
+      description:
+        "On-failure destination of the processor: events it could not process (redrive with npm run redrive)",
+    },
+    cortex_reader_role_arn: { value: readerRoleArn, description: "Role Cortex assumes with the external ID" },
+    processor_function_name: {
+      value: forwarder.processor.function.functionName,
+      description: "Processor Lambda function",
+    },
+    cortex_collector_settings: {
+      value: {
+        sqs_queue_url: queue.url,
+        role_arn: readerRoleArn,
+        external_id: `the value of the sensitive variable ${EXTERNAL_ID_VARIABLE}`,
+        log_type: "Generic",
+        log_format: "JSON",
+        compression: "gzip",
+        vendor: "aws",
+        product: "waf",
       },
-      notification_queue_arn: { value: queue.arn, description: "ARN of the notification queue" },
-      dead_letter_queue_url: {
-        value: deadLetterQueue.url,
-        description: "Dead-letter queue of the notification queue",
-      },
-      failure_queue_url: {
-        value: this.processor.failureQueue.url,
-        description:
-          "On-failure destination of the processor: events it could not process (redrive with npm run redrive)",
-      },
-      cortex_reader_role_arn: {
-        value: this.cortexReaderRole.role.arn,
-        description: "Role Cortex assumes with the external ID",
-      },
-      processor_function_name: {
-        value: this.processor.function.functionName,
-        description: "Processor Lambda function",
-      },
-      cortex_collector_settings: {
-        value: {
-          sqs_queue_url: queue.url,
-          role_arn: this.cortexReaderRole.role.arn,
-          external_id: `the value of the sensitive variable ${EXTERNAL_ID_VARIABLE}`,
-          log_type: "Generic",
-          log_format: "JSON",
-          compression: "gzip",
-          vendor: "aws",
-          product: "waf",
-        },
-        description: "What to enter in Cortex XDR: Settings → Data Sources → Amazon S3 (SQS-based)",
-      },
-    };
-    for (const [id, output] of Object.entries(outputs)) {
-      new TerraformOutput(this, id, output);
-    }
+      description: "What to enter in Cortex XDR: Settings → Data Sources → Amazon S3 (SQS-based)",
+    },
+  };
+  for (const [id, output] of Object.entries(outputs)) {
+    new TerraformOutput(stack, id, output);
   }
 }

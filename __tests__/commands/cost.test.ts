@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { COST_USAGE, main, parseCostArgs } from "../../commands/cost";
 import { alarmCounts, defaultEnvironment } from "../../commands/lib/cost-inputs";
 import { formatUsd } from "../../commands/lib/cost-report";
-import { ConfigError, parseConfig, type PipelineConfig } from "../../src/config";
+import { configError, parseConfig, type PipelineConfig } from "../../src/config";
 import { configInput, parsedEnvironment } from "../helpers/config";
 import { webAclArn } from "../helpers/waf";
 
@@ -267,7 +267,7 @@ describe("cost command", () => {
 
   it("exits 2 with the configuration's message when the file is invalid", async () => {
     const missing = () => {
-      throw new ConfigError("missing.json", [
+      throw configError("missing.json", [
         { path: "", message: "cannot read the configuration file: file not found" },
       ]);
     };

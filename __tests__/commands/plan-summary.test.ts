@@ -5,6 +5,11 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { parsePlanJson, type PlanJson } from "../../commands/lib/plan-json.js";
 import { summarizePlan } from "../../commands/lib/plan-summary.js";
+import {
+  main as planSummaryMain,
+  parsePlanSummaryArgs,
+  PLAN_SUMMARY_USAGE,
+} from "../../commands/plan-summary.js";
 
 const fixtures = join(import.meta.dirname, "..", "fixtures", "plan");
 const root = join(import.meta.dirname, "..", "..");
@@ -252,6 +257,54 @@ describe("npm run plan-summary", () => {
     await expect(run("no-such-plan.json")).rejects.toMatchObject({
       code: 1,
       stderr: "no-such-plan.json: cannot be read (ENOENT)\n",
+    });
+  });
+
+  it("prints the summary and nothing else", async () => {
+    const file = "__tests__/fixtures/plan/replace-delete-create.json";
+    const { stdout } = await run(file, "--title", "dev");
+    const plan = parsePlanJson(readFileSync(join(root, file), "utf8"), file);
+    expect(stdout).toBe(`${summarizePlan(plan, { title: "dev" }).replace(/\n$/, "")}\n`);
+  });
+});
+
+describe("plan-summary's command line", () => {
+  /** Runs main with `argv` and returns the exit code and what it printed. */
+  function runMain(...argv: string[]) {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const code = planSummaryMain(argv, {
+      stdout: (line) => stdout.push(line),
+      stderr: (line) => stderr.push(line),
+    });
+    return { code, stdout, stderr };
+  }
+
+  it("exits 2 with the usage when no plan file is given", () => {
+    expect(runMain()).toEqual({
+      code: 2,
+      stdout: [],
+      stderr: [`expected exactly one plan JSON file\n${PLAN_SUMMARY_USAGE}`],
+    });
+  });
+
+  it("exits 2 with the usage for an unknown option", () => {
+    const { code, stderr } = runMain("plan.json", "--titel", "x");
+    expect(code).toBe(2);
+    expect(stderr[0]).toMatch(/^Unknown option '--titel'/);
+    expect(stderr[0]).toContain(PLAN_SUMMARY_USAGE);
+  });
+
+  it("prints the usage for --help and exits 0", () => {
+    expect(runMain("--help")).toEqual({ code: 0, stdout: [PLAN_SUMMARY_USAGE], stderr: [] });
+  });
+
+  it("reads the file, title and note", () => {
+    expect(parsePlanSummaryArgs(["p.json", "--title", "dev", "--note", "n"])).toEqual({
+      file: "p.json",
+      title: "dev",
+      note: "n",
+      help: false,
     });
   });
 });

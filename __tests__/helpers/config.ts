@@ -1,7 +1,8 @@
 /**
  * Builders for configuration inputs: a valid environment with only what a test varies changed.
  */
-import { ConfigError, parseConfig, type ConfigIssue, type EnvironmentConfig } from "../../src/config";
+import { parseConfig, type EnvironmentConfig } from "../../src/config";
+import { ValidationError, type Issue } from "../../src/constructs/validation";
 
 /** The smallest valid environment input (what a user must write). */
 export function minimalEnvironmentInput(): Record<string, unknown> {
@@ -22,17 +23,17 @@ export function parsedEnvironment(overrides: Record<string, unknown> = {}): Envi
 }
 
 /** The issues that parsing `configInput(overrides)` reports: environment `dev` = minimal input plus `overrides`. */
-export function environmentIssues(overrides: Record<string, unknown>): readonly ConfigIssue[] {
+export function environmentIssues(overrides: Record<string, unknown>): readonly Issue[] {
   return configIssues(configInput(overrides));
 }
 
 /** The issues that parsing `input` reports; fails the test when parsing succeeds or throws something else. */
-export function configIssues(input: unknown): readonly ConfigIssue[] {
+export function configIssues(input: unknown): readonly Issue[] {
   try {
     parseConfig(input, "test.json");
   } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
+    if (error instanceof ValidationError) return error.issues;
     throw error;
   }
-  throw new Error("expected a ConfigError, but the configuration was accepted");
+  throw new Error("expected a ValidationError, but the configuration was accepted");
 }

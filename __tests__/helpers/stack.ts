@@ -32,12 +32,21 @@ export function environmentConfig(
   return config;
 }
 
-/** A stack for environment `envName` built from the minimal configuration plus `overrides`. */
-export function buildStack(overrides: Record<string, unknown> = {}, envName = "dev"): WafLogPipelineStack {
+/**
+ * A stack for environment `envName` built from the minimal configuration plus `overrides`, reading
+ * `TF_CLOUD_ORGANIZATION` from `processEnv` (not from the test's environment).
+ */
+export function buildStack(
+  overrides: Record<string, unknown> = {},
+  envName = "dev",
+  processEnv: NodeJS.ProcessEnv = {},
+): WafLogPipelineStack {
   return new WafLogPipelineStack(Testing.app(), {
     envName,
     config: environmentConfig(overrides, envName),
     bundlePath: testBundlePath(),
+    processEnv,
+    checksLog: () => {},
   });
 }
 

@@ -20,31 +20,44 @@ const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8"))
 
 describe("cdktnPackageJson", () => {
   const swapped = cdktnPackageJson(pkg);
+  const all = { ...swapped.dependencies, ...swapped.devDependencies };
 
   it("swaps cdktf, cdktf-cli and the @cdktf providers for cdktn, cdktn-cli 0.24.0 and @cdktn/provider-archive", () => {
-    expect(swapped.dependencies).toMatchObject({ cdktn: "0.24.0", "@cdktn/provider-archive": "14.0.1" });
-    for (const name of ["cdktf", "@cdktf/provider-aws", "@cdktf/provider-archive"]) {
-      expect(swapped.dependencies).not.toHaveProperty([name]);
+    expect(all).toMatchObject({
+      cdktn: "0.24.0",
+      "cdktn-cli": "0.24.0",
+      "@cdktn/provider-archive": "14.0.1",
+    });
+    for (const name of ["cdktf", "cdktf-cli", "@cdktf/provider-aws", "@cdktf/provider-archive"]) {
+      expect(all).not.toHaveProperty([name]);
     }
-    expect(swapped.devDependencies).toMatchObject({ "cdktn-cli": "0.24.0" });
-    expect(swapped.devDependencies).not.toHaveProperty(["cdktf-cli"]);
+  });
+
+  it("puts each replacement in the section of what it replaces", () => {
+    const section = (name: string) =>
+      pkg.dependencies?.[name] !== undefined ? "dependencies" : "devDependencies";
+    expect(swapped[section("cdktf")]).toHaveProperty(["cdktn"]);
+    expect(swapped[section("cdktf-cli")]).toHaveProperty(["cdktn-cli"]);
   });
 
   it("moves constructs into cdktn's peer range (>=10.6.0 <10.8.0)", () => {
-    expect(swapped.dependencies?.constructs).toBe("10.6.0");
+    expect(all.constructs).toBe("10.6.0");
+  });
+
+  it("drops the peer dependencies on the cdktf packages: the copy is an app", () => {
+    expect(swapped.peerDependencies).toBeUndefined();
   });
 
   it("keeps every other dependency at the project's version", () => {
     const {
       cdktf: _a,
-      "@cdktf/provider-aws": _b,
-      "@cdktf/provider-archive": _c,
-      constructs: _d,
+      "cdktf-cli": _b,
+      "@cdktf/provider-aws": _c,
+      "@cdktf/provider-archive": _d,
+      constructs: _e,
       ...rest
-    } = pkg.dependencies;
-    expect(swapped.dependencies).toMatchObject(rest);
-    const { "cdktf-cli": _e, ...restDev } = pkg.devDependencies;
-    expect(swapped.devDependencies).toMatchObject(restDev);
+    } = { ...pkg.dependencies, ...pkg.devDependencies } as Record<string, string>;
+    expect(all).toMatchObject(rest);
   });
 
   it("rejects a package.json without cdktf, naming what it expected", () => {

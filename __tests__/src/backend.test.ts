@@ -1,24 +1,24 @@
 import { isAbsolute } from "node:path";
 import { CloudBackend, LocalBackend, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { addBackend, localStatePath } from "../../src/backend";
-import { ConfigError, loadConfig } from "../../src/config";
+import { localStatePath } from "../../src/backend";
+import { loadConfig } from "../../src/config";
+import { ValidationError } from "../../src/constructs/validation";
 import { WafLogPipelineStack } from "../../src/waf-log-pipeline-stack";
-import { buildStack, testBundlePath } from "../helpers/stack";
+import { buildStack, environmentConfig, testBundlePath } from "../helpers/stack";
 
-/** Builds a stack from the minimal configuration plus `overrides`, gives it its backend, synthesizes it. */
+/** Builds a stack (which adds its backend) from the minimal configuration plus `overrides` and synthesizes it. */
 function synthesizeWithBackend(
   overrides: Record<string, unknown>,
   environment: NodeJS.ProcessEnv = {},
   envName = "dev",
 ): { backend: CloudBackend | LocalBackend; json: string; terraform: Record<string, unknown> } {
-  const stack = buildStack(overrides, envName);
-  const backend = addBackend(stack, envName, stack.config, "test.json", environment);
+  const stack = buildStack(overrides, envName, environment);
   const json = Testing.synth(stack);
-  return { backend, json, terraform: JSON.parse(json).terraform };
+  return { backend: stack.backend, json, terraform: JSON.parse(json).terraform };
 }
 
-describe("addBackend", () => {
+describe("the stack's backend (addBackend)", () => {
   it("keeps state of a stack without Terraform Cloud in a local file with a relative, per-stack path", () => {
     const { backend, terraform } = synthesizeWithBackend({});
     expect(backend).toBeInstanceOf(LocalBackend);
@@ -72,10 +72,15 @@ describe("addBackend", () => {
   });
 
   it("fails with the field path when no organization is set anywhere", () => {
-    const stack = buildStack({ terraformCloud: {} }, "prod");
     const add = () =>
-      addBackend(stack, "prod", stack.config, "waf-pipeline.config.json", { TF_CLOUD_ORGANIZATION: "" });
-    expect(add).toThrow(ConfigError);
+      new WafLogPipelineStack(Testing.app(), {
+        envName: "prod",
+        config: environmentConfig({ terraformCloud: {} }, "prod"),
+        configFile: "waf-pipeline.config.json",
+        bundlePath: testBundlePath(),
+        processEnv: { TF_CLOUD_ORGANIZATION: "" },
+      });
+    expect(add).toThrow(ValidationError);
     expect(add).toThrow(
       "Invalid configuration in waf-pipeline.config.json (1 problem):\n  - environments.prod.terraformCloud.organization: is required: set it in the configuration or in the environment variable TF_CLOUD_ORGANIZATION",
     );
@@ -98,8 +103,8 @@ describe("addBackend", () => {
           envName,
           config: environment,
           bundlePath: testBundlePath(),
+          processEnv: {},
         });
-        addBackend(stack, envName, environment, "waf-pipeline.config.json", {});
         return [envName, JSON.parse(Testing.synth(stack)).terraform];
       }),
     );

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { ConfigError, loadConfig, parseConfig } from "../../src/config";
+import { configError, loadConfig, parseConfig } from "../../src/config";
+import { ValidationError } from "../../src/constructs/validation";
+import { KEY_PREFIX_RULES } from "../../functions/waf-log-processor/environment";
 import { readConfig as readProcessorConfig } from "../../functions/waf-log-processor/config";
 import {
   configInput,
@@ -48,7 +50,13 @@ describe("loadConfig", () => {
     );
   });
 
-  it("lists every problem of the file in one ConfigError", () => {
+  it("reads a file that starts with a UTF-8 byte order mark", () => {
+    const file = join(dir, "bom.json");
+    writeFileSync(file, `\uFEFF${JSON.stringify(configInput())}`);
+    expect(loadConfig(file).environments.dev?.accountId).toBe("111122223333");
+  });
+
+  it("lists every problem of the file in one ValidationError", () => {
     const file = join(dir, "bad.json");
     writeFileSync(file, JSON.stringify(configInput({ accountId: "12", lifecycle: { glacierDays: 10 } })));
     let error: unknown;
@@ -57,8 +65,8 @@ describe("loadConfig", () => {
     } catch (caught) {
       error = caught;
     }
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).message).toBe(
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).message).toBe(
       [
         `Invalid configuration in ${file} (2 problems):`,
         '  - environments.dev.accountId: must be a 12-digit AWS account id in quotes, e.g. "111122223333", got "12"',
@@ -249,6 +257,16 @@ describe("parseConfig rejections", () => {
     ]);
   });
 
+  it("names both log groups whose names differ only in / versus -- (they would share a Terraform address)", () => {
+    expect(environmentIssues({ wafLogGroupNames: ["aws-waf-logs-a/b", "aws-waf-logs-a--b"] })).toEqual([
+      {
+        path: "environments.dev.wafLogGroupNames[1]",
+        message:
+          'must not differ from "aws-waf-logs-a/b" only in "/" versus "--": Terraform addresses write "/" as "--", so both log groups would get the same address; rename one of them, got "aws-waf-logs-a--b"',
+      },
+    ]);
+  });
+
   it("rejects an invalid bucket name", () => {
     expect(environmentIssues({ bucketName: "WAF_Logs" })).toEqual([
       {
@@ -282,10 +300,23 @@ describe("parseConfig rejections", () => {
     expect(environmentIssues({ s3Prefix: "raw" })).toEqual([
       {
         path: "environments.dev.s3Prefix",
-        message:
-          'must be one or more path segments of letters, digits and _ . = -, each ending in "/", like "raw/" (no leading "/" or ".", no "*"), got "raw"',
+        message: `${KEY_PREFIX_RULES}, got "raw"`,
       },
     ]);
+  });
+
+  it.each([
+    ["/raw/", 'must not start with "/"'],
+    ["raw//", 'must not contain "//"'],
+    ["raw/../", 'must not contain ".."'],
+  ])("rejects the S3 prefix %j, which the processor rejects at cold start: it %s", (s3Prefix, reason) => {
+    expect(environmentIssues({ s3Prefix })).toEqual([
+      {
+        path: "environments.dev.s3Prefix",
+        message: `${reason} (${KEY_PREFIX_RULES}), got ${JSON.stringify(s3Prefix)}`,
+      },
+    ]);
+    expect(() => readProcessorConfig({ S3_BUCKET: "b", S3_PREFIX: s3Prefix })).toThrow(reason);
   });
 
   it("rejects an S3 prefix with a wildcard", () => {
@@ -527,9 +558,9 @@ describe("parseConfig rejections", () => {
   });
 });
 
-describe("ConfigError", () => {
+describe("configError", () => {
   it("puts the source and every issue in its message", () => {
-    const error = new ConfigError("x.json", [
+    const error = configError("x.json", [
       { path: "environments.dev.region", message: "bad" },
       { path: "", message: "worse" },
     ]);
@@ -539,6 +570,6 @@ describe("ConfigError", () => {
   });
 
   it("is what parseConfig throws", () => {
-    expect(() => parseConfig({}, "x.json")).toThrow(ConfigError);
+    expect(() => parseConfig({}, "x.json")).toThrow(ValidationError);
   });
 });

@@ -1,19 +1,11 @@
 import { spawnSync } from "node:child_process";
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CDKTF_NODE_FLAGS } from "../../commands/lib/cdktf-node-flags";
 import { configInput, minimalEnvironmentInput } from "../helpers/config";
-import { testBundlePath } from "../helpers/stack";
+import { PROCESSOR_BUNDLE_PATH } from "../../src/constructs/waf-log-forwarder";
 
 const mainPath = resolve("main.ts");
 const tsxCli = resolve("node_modules/tsx/dist/cli.mjs");
@@ -31,15 +23,11 @@ function runMain(cwd: string, env: NodeJS.ProcessEnv = {}) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** A scratch project directory with the given configuration file and, optionally, a processor bundle. */
-function project(root: string, name: string, config: unknown, withBundle: boolean): string {
+/** A scratch directory (no processor bundle in it) with the given configuration file. */
+function project(root: string, name: string, config: unknown): string {
   const dir = join(root, name);
   mkdirSync(dir);
   writeFileSync(join(dir, "waf-pipeline.config.json"), JSON.stringify(config));
-  if (withBundle) {
-    mkdirSync(join(dir, "dist/waf-log-processor"), { recursive: true });
-    copyFileSync(testBundlePath(), join(dir, "dist/waf-log-processor/index.cjs"));
-  }
   return dir;
 }
 
@@ -57,7 +45,7 @@ describe("main.ts", () => {
         prod: { ...minimalEnvironmentInput(), terraformCloud: { organization: "acme" } },
       },
     };
-    const dir = project(root, "ok", config, true);
+    const dir = project(root, "ok", config);
     const { status, stderr } = runMain(dir);
     expect(stderr).toBe("");
     expect(status).toBe(0);
@@ -74,7 +62,7 @@ describe("main.ts", () => {
   });
 
   it("prints every configuration problem and exits non-zero, without a stack trace", () => {
-    const dir = project(root, "bad", configInput({ accountId: "1", region: "nowhere" }), true);
+    const dir = project(root, "bad", configInput({ accountId: "1", region: "nowhere" }));
     const { status, stderr } = runMain(dir);
     expect(status).toBe(1);
     expect(stderr).toBe(
@@ -88,12 +76,14 @@ describe("main.ts", () => {
     expect(existsSync(join(dir, "cdktf.out/stacks"))).toBe(false);
   });
 
-  it("tells the user to build the processor when the bundle is missing", () => {
-    const dir = project(root, "nobundle", configInput(), false);
+  it("uses the package's processor bundle, not one relative to the working directory", () => {
+    const dir = project(root, "nobundle", configInput());
     const { status, stderr } = runMain(dir);
-    expect(status).toBe(1);
-    expect(stderr).toBe(
-      "Invalid WafLogProcessor props (1 problem):\n  - props.bundlePath: no file at dist/waf-log-processor/index.cjs; build the processor first with `npm run build` (`npm run synth` does it)\n",
-    );
+    expect(stderr).toBe("");
+    expect(status).toBe(0);
+    const stack = join(dir, "cdktf.out/stacks/waf-log-pipeline-dev");
+    const archive = JSON.parse(readFileSync(join(stack, "cdk.tf.json"), "utf8")).data.archive_file;
+    const sourceFile = (Object.values(archive)[0] as { source_file: string }).source_file;
+    expect(readFileSync(join(stack, sourceFile))).toEqual(readFileSync(PROCESSOR_BUNDLE_PATH));
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config";
-import { parseWebAclArn } from "../../src/waf-config";
+import { parseWebAclArn } from "../../src/constructs/waf-logging";
 import { environmentIssues, parsedEnvironment } from "../helpers/config";
 import { allWafOptions, webAclArn, WEB_ACL_ID } from "../helpers/waf";
 

@@ -3,7 +3,7 @@ import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Testing } from "cdktf";
 import { beforeAll, describe, expect, it } from "vitest";
-import { PropsError } from "../../src/constructs/props-error";
+import { ValidationError } from "../../src/constructs/validation";
 import { WafLogPipelineStack } from "../../src/waf-log-pipeline-stack";
 import { environmentConfig, ref, synthesizeStack, testBundlePath, type Synthesized } from "../helpers/stack";
 
@@ -106,13 +106,13 @@ describe("WafLogPipelineStack", () => {
       Object.entries(synthesized.tf.output).map(([name, o]) => [name, o.value]),
     );
     expect(values).toEqual({
-      bucket_name: ref(stack.logArchiveBucket.bucket, "id"),
-      notification_queue_url: ref(stack.notificationQueues.queue, "url"),
-      notification_queue_arn: ref(stack.notificationQueues.queue, "arn"),
-      dead_letter_queue_url: ref(stack.notificationQueues.deadLetterQueue, "url"),
-      failure_queue_url: ref(stack.processor.failureQueue, "url"),
-      cortex_reader_role_arn: ref(stack.cortexReaderRole.role, "arn"),
-      processor_function_name: ref(stack.processor.function, "function_name"),
+      bucket_name: ref(stack.pipeline.archive.logArchiveBucket.bucket, "id"),
+      notification_queue_url: ref(stack.pipeline.archive.notificationQueues.queue, "url"),
+      notification_queue_arn: ref(stack.pipeline.archive.notificationQueues.queue, "arn"),
+      dead_letter_queue_url: ref(stack.pipeline.archive.notificationQueues.deadLetterQueue, "url"),
+      failure_queue_url: ref(stack.pipeline.forwarder.processor.failureQueue, "url"),
+      cortex_reader_role_arn: ref(stack.pipeline.archive.cortexReaderRole.role, "arn"),
+      processor_function_name: ref(stack.pipeline.forwarder.processor.function, "function_name"),
       cortex_collector_settings: expect.any(Object),
     });
   });
@@ -120,8 +120,8 @@ describe("WafLogPipelineStack", () => {
   it("outputs the Cortex collector settings to type into Cortex", () => {
     const { stack } = synthesized;
     expect(synthesized.tf.output.cortex_collector_settings?.value).toEqual({
-      sqs_queue_url: ref(stack.notificationQueues.queue, "url"),
-      role_arn: ref(stack.cortexReaderRole.role, "arn"),
+      sqs_queue_url: ref(stack.pipeline.archive.notificationQueues.queue, "url"),
+      role_arn: ref(stack.pipeline.archive.cortexReaderRole.role, "arn"),
       external_id: "the value of the sensitive variable cortex_external_id",
       log_type: "Generic",
       log_format: "JSON",
@@ -177,9 +177,9 @@ describe("WafLogPipelineStack", () => {
         config: environmentConfig(),
         bundlePath: testBundlePath(),
       });
-    expect(build).toThrow(PropsError);
+    expect(build).toThrow(ValidationError);
     expect(build).toThrow(
-      'Invalid WafLogPipelineStack props (1 problem):\n  - props.envName: must match ^[a-z][a-z0-9-]{0,15}$, got "Prod"',
+      'Invalid WafLogPipelineStack props (1 problem):\n  - envName: must match ^[a-z][a-z0-9-]{0,15}$, got "Prod"',
     );
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Command-line plumbing shared by the scripts (`bench`, `replay`, `redrive`): argument parsing with
+ * Command-line plumbing of every operator command (`commands/*.ts`): argument parsing with
  * `node:util` `parseArgs` whose errors are usage errors, line output, and the "run when started
  * directly" check that lets tests import a script's `main` without running it.
  */
@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
-/** A problem with the command line (exit code 2 in the scripts). */
+/** A problem with the command line (exit code 2 in every command). */
 export class UsageError extends Error {
   override readonly name = "UsageError";
 }

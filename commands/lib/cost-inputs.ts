@@ -8,14 +8,20 @@
  * manages the log group). Without `--env`, the configuration schema's defaults for a minimal
  * environment are used, so the defaults here are always the stack's defaults.
  */
-import { ALARM_KEYS, type AlarmKey } from "../../src/constructs/pipeline-alarms";
+import { archiveAlarmNames, forwarderAlarmNames } from "../../src/constructs/names";
 import { type EnvironmentConfig, parseConfig } from "../../src/config";
-import { DEFAULT_WAF_LOG_RETENTION_DAYS } from "../../src/waf-config";
+import { DEFAULT_WAF_LOG_RETENTION_DAYS } from "../../src/constructs/waf-logging";
 import { ASSUMPTIONS } from "./cost-assumptions";
 import type { CostInputs, SourceType } from "./cost-model";
 
-/** Alarms the archive side has, which the s3 source keeps; the others watch the processor and its failure queue. */
-export const ARCHIVE_ALARM_KEYS: readonly AlarmKey[] = ["deadLetterQueueMessages", "notificationQueueAge"];
+/** An alarm of the archive or of the forwarder, by its key in the `alarms` configuration. */
+type AlarmKey = keyof ReturnType<typeof archiveAlarmNames> | keyof ReturnType<typeof forwarderAlarmNames>;
+
+/** Alarms the archive (WafLogArchive) has, which the s3 source keeps; the forwarder's watch the processor and its failure queue. */
+export const ARCHIVE_ALARM_KEYS = Object.keys(archiveAlarmNames("")) as readonly AlarmKey[];
+
+/** Every alarm of a pipeline: the archive's and the forwarder's. */
+const ALARM_KEYS = [...ARCHIVE_ALARM_KEYS, ...Object.keys(forwarderAlarmNames(""))] as readonly AlarmKey[];
 
 /** Log events per subscription batch when the command line gives none. */
 export const DEFAULT_EVENTS_PER_BATCH = 20;

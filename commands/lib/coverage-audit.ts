@@ -32,7 +32,7 @@ import {
 } from "@aws-sdk/client-wafv2";
 import { WAF_LOG_GROUP_PREFIX } from "../../src/cloudwatch-logs";
 import { partitionOf } from "../../src/iam-policy";
-import { MAX_SUBSCRIPTION_FILTERS_PER_LOG_GROUP } from "../../src/waf-config";
+import { MAX_SUBSCRIPTION_FILTERS_PER_LOG_GROUP } from "../../src/cloudwatch-logs";
 import {
   type AuditInput,
   type AuditSource,

@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { WAF_LOG_GROUP_PREFIX } from "../../src/cloudwatch-logs";
-import { allowed } from "../../src/config-messages";
+import { allowed } from "../../src/constructs/validation";
 
 /** Which of a source's `aws-waf-logs-*` log groups the pipeline is meant to forward. */
 export type AuditLogGroups =

@@ -60,11 +60,11 @@ export const onFailureRecordSchema = z.looseObject({
 /** An on-failure destination record. */
 export type OnFailureRecord = z.infer<typeof onFailureRecordSchema>;
 
-/** A message body read as an on-failure record, with the exact bytes of its `requestPayload`. */
+/** A message body read as an on-failure record, with its `requestPayload` as JSON text. */
 export interface ParsedFailureRecord {
   readonly ok: true;
   readonly record: OnFailureRecord;
-  /** The JSON text of `requestPayload` exactly as it appears in the message body. */
+  /** `requestPayload` as JSON text (`JSON.stringify` of the parsed value: the same JSON value the function got). */
   readonly requestPayload: string;
   /** `responsePayload.errorMessage`, or `undefined` when the record has none. */
   readonly errorMessage: string | undefined;
@@ -95,7 +95,7 @@ export interface UnreadableFailureRecord {
  * @param body the message body (JSON text)
  * @param functionName when given, the record's `requestContext.functionArn` must name this function
  *   (a record of another function must not be replayed into this one)
- * @returns the record and the exact `requestPayload` bytes; the record with `requestPayload: undefined`
+ * @returns the record and its `requestPayload` as JSON text; the record with `requestPayload: undefined`
  *   when it has none (a valid record that cannot be replayed); or the problem. Never throws.
  */
 export function parseFailureRecord(
@@ -135,10 +135,7 @@ export function parseFailureRecord(
   // JSON has no undefined: an undefined requestPayload is a missing one.
   if (record.requestPayload === undefined)
     return { ok: true, record, requestPayload: undefined, errorMessage };
-  const requestPayload = rawJsonMember(body, "requestPayload");
-  if (requestPayload === undefined)
-    return { ok: false, problem: "requestPayload: cannot locate it in the body" };
-  return { ok: true, record, requestPayload, errorMessage };
+  return { ok: true, record, requestPayload: JSON.stringify(record.requestPayload), errorMessage };
 }
 
 /**
@@ -148,60 +145,4 @@ export function parseFailureRecord(
 export function functionNameOfArn(arn: string): string | undefined {
   const parts = arn.split(":");
   return parts[0] === "arn" && parts[2] === "lambda" && parts[5] === "function" ? parts[6] : undefined;
-}
-
-/**
- * The JSON text of the value of top-level member `key` in the JSON object `text`, byte for byte
- * (no re-serialization), or `undefined` when the object has no such member. Expects valid JSON.
- */
-export function rawJsonMember(text: string, key: string): string | undefined {
-  let pos = skipSpace(text, 0);
-  if (text[pos] !== "{") return undefined;
-  pos++;
-  let found: string | undefined;
-  for (;;) {
-    pos = skipSpace(text, pos);
-    if (text[pos] === "}") return found;
-    const keyEnd = endOfValue(text, pos);
-    const name = JSON.parse(text.slice(pos, keyEnd)) as string;
-    pos = skipSpace(text, keyEnd) + 1; // ':'
-    const start = skipSpace(text, pos);
-    const end = endOfValue(text, start);
-    if (name === key) found = text.slice(start, end); // JSON.parse keeps the last duplicate; so do we
-    pos = skipSpace(text, end);
-    if (text[pos] === ",") pos++;
-  }
-}
-
-function skipSpace(text: string, pos: number): number {
-  while (pos < text.length && " \t\n\r".includes(text[pos] as string)) pos++;
-  return pos;
-}
-
-/** Offset just after the JSON value that starts at `pos`. */
-function endOfValue(text: string, pos: number): number {
-  const first = text[pos];
-  if (first === '"') {
-    let i = pos + 1;
-    while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
-    return i + 1;
-  }
-  if (first === "{" || first === "[") {
-    let depth = 0;
-    for (let i = pos; i < text.length; i++) {
-      const c = text[i];
-      if (c === '"') {
-        i = endOfValue(text, i) - 1;
-      } else if (c === "{" || c === "[") {
-        depth++;
-      } else if (c === "}" || c === "]") {
-        depth--;
-        if (depth === 0) return i + 1;
-      }
-    }
-    return text.length;
-  }
-  let i = pos;
-  while (i < text.length && !",}] \t\n\r".includes(text[i] as string)) i++;
-  return i;
 }

@@ -1,7 +1,7 @@
 /**
  * Redrive: replays the events the processor function gave up on. Its on-failure destination, an SQS
  * queue, holds one Lambda on-failure record per event (see `redrive-record.ts`). For each record,
- * redrive invokes the function synchronously with the record's exact `requestPayload` and deletes the
+ * redrive invokes the function synchronously with the record's `requestPayload` and deletes the
  * message only when that invocation succeeds; otherwise the message stays on the queue (its receive
  * count grows) and the error is counted. A record without `requestPayload` (Lambda leaves it out of
  * records over the size limit) cannot be replayed: it is reported with what it holds (timestamp,

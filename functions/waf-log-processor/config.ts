@@ -3,13 +3,19 @@
  */
 import * as z from "zod/mini";
 import "./zod";
+import {
+  ASSUMED_MEMORY_MB,
+  DEFAULT_KEY_PREFIX,
+  defaultMaxPayloadBytes,
+  keyPrefixProblem,
+} from "./environment";
 import { parseHeaderNames } from "./redact";
 
 /** Validated configuration. */
 export interface ProcessorConfig {
   /** `S3_BUCKET`: bucket the objects are written to. Required. */
   readonly bucket: string;
-  /** `S3_PREFIX`: key prefix, empty or ending in `/`. @default "raw/" */
+  /** `S3_PREFIX`: key prefix, empty or a prefix `keyPrefixProblem` accepts (no `..`, `//` or leading `/`). @default "raw/" */
   readonly prefix: string;
   /** `GZIP_LEVEL`: zlib compression level 0–9. @default 6 */
   readonly gzipLevel: number;
@@ -31,31 +37,6 @@ export interface ProcessorConfig {
   readonly maxPayloadBytes: number;
 }
 
-/** Function memory assumed when `AWS_LAMBDA_FUNCTION_MEMORY_SIZE` is not set (outside Lambda), in MB. */
-export const ASSUMED_MEMORY_MB = 512;
-
-/**
- * Resident memory the processor needs besides the payload (Node, the bundle, the S3 client, buffers),
- * in bytes. Measured by `npm run bench` (docs/replay-bench.md).
- */
-export const BASE_RSS_BYTES = 96 * 1024 * 1024;
-
-/** Peak resident bytes per decompressed payload byte, measured by `npm run bench` (docs/replay-bench.md). */
-export const RSS_PER_PAYLOAD_BYTE = 2;
-
-/**
- * The default of `MAX_PAYLOAD_BYTES` for a function of `memoryMb` MB: what is left of the memory
- * after {@link BASE_RSS_BYTES}, divided by {@link RSS_PER_PAYLOAD_BYTE}, at least 1 MiB.
- *
- * @param memoryMb the function's memory in MB (Lambda sets `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`:
- *   https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
- * @returns bytes.
- */
-export function defaultMaxPayloadBytes(memoryMb: number): number {
-  const free = memoryMb * 1024 * 1024 - BASE_RSS_BYTES;
-  return Math.max(1024 * 1024, Math.floor(free / RSS_PER_PAYLOAD_BYTE));
-}
-
 /** Thrown for invalid configuration; the message lists every problem, one per variable. */
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -66,14 +47,21 @@ const optional = (value: string | undefined) =>
 
 const envSchema = z.object({
   S3_BUCKET: z.string({ error: "is required: the name of the bucket the objects are written to" }),
+  // The rule the constructs check too (./environment.ts); empty means no prefix.
   S3_PREFIX: z._default(
     z.string().check(
-      z.regex(/^([A-Za-z0-9._=-]+\/)*$/, {
-        error: (issue) =>
-          `must be empty or path segments of [A-Za-z0-9._=-] each ending in "/" (e.g. "raw/"), got ${JSON.stringify(issue.input)}`,
+      z.superRefine((prefix, ctx) => {
+        const problem = prefix === "" ? undefined : keyPrefixProblem(prefix);
+        if (problem !== undefined) {
+          ctx.issues.push({
+            code: "custom",
+            input: prefix,
+            message: `${problem}, got ${JSON.stringify(prefix)}`,
+          });
+        }
       }),
     ),
-    "raw/",
+    DEFAULT_KEY_PREFIX,
   ),
   GZIP_LEVEL: z.optional(
     z.string().check(

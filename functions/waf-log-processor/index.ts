@@ -14,6 +14,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import type { LogLevel as LogLevelName } from "@aws-lambda-powertools/logger/types";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { readConfig, type ProcessorConfig } from "./config";
+import { METRICS_NAMESPACE } from "./environment";
 import { decodeSubscriptionEvent } from "./decode";
 import { toLines } from "./lines";
 import { objectKey, payloadDigest } from "./object-key";
@@ -30,8 +31,7 @@ export {
   decodeSubscriptionEvent,
 } from "./decode";
 
-/** Namespace of the processor's CloudWatch metrics. */
-export const METRICS_NAMESPACE = "WafLogPipeline";
+export { METRICS_NAMESPACE } from "./environment";
 
 /** Options of {@link createHandler}. */
 export interface HandlerOptions {

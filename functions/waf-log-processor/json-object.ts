@@ -144,6 +144,33 @@ function scanNumber(bytes: Uint8Array, start: number): number {
   return i;
 }
 
+/** Set by {@link skipWhitespace} when it passes CR or LF; {@link classify} clears it first. */
+let lineBreakSeen = false;
+
+/** Index of the first byte at or after `i` that is not JSON whitespace (notes CR and LF in `lineBreakSeen`). */
+function skipWhitespace(bytes: Uint8Array, i: number): number {
+  let code = bytes[i]!;
+  while (code === SPACE || code === TAB || code === LF || code === CR) {
+    if (code !== SPACE && code !== TAB) lineBreakSeen = true;
+    code = bytes[++i]!;
+  }
+  return i;
+}
+
+/**
+ * At `i`, where an object member starts: its name, whitespace, `:` and whitespace.
+ *
+ * @returns the index of the member's value, or -1 when the text there is not `"name" :`.
+ */
+function skipMemberName(bytes: Uint8Array, i: number): number {
+  if (bytes[i] !== QUOTE) return -1;
+  i = scanString(bytes, i + 1);
+  if (i < 0) return -1;
+  i = skipWhitespace(bytes, i);
+  if (bytes[i] !== COLON) return -1;
+  return skipWhitespace(bytes, i + 1);
+}
+
 /**
  * Tells whether the UTF-8 text `bytes[start, end)` is exactly one JSON object, optionally
  * surrounded by JSON whitespace, without building it: for the UTF-8 encoding of any JavaScript
@@ -180,41 +207,23 @@ export function classifyJsonObject(bytes: Uint8Array, start: number, end: number
 function classify(bytes: Uint8Array, start: number, end: number): JsonObjectKind {
   const stack = openContainers;
   let depth = 0;
-  let lineBreaks = false;
-  let i = start;
+  lineBreakSeen = false;
+  let i = skipWhitespace(bytes, start);
   let code = bytes[i]!;
-  while (code === SPACE || code === TAB || code === LF || code === CR) {
-    if (code !== SPACE && code !== TAB) lineBreaks = true;
-    code = bytes[++i]!;
-  }
   if (code !== OPEN_BRACE) return NOT_A_JSON_OBJECT;
   // Invariant at the top of this loop: `code` is the first byte of a value, at `i`.
   for (;;) {
     if (code === OPEN_BRACE || code === OPEN_BRACKET) {
       const isObject: boolean = code === OPEN_BRACE;
-      code = bytes[++i]!;
-      while (code === SPACE || code === TAB || code === LF || code === CR) {
-        if (code !== SPACE && code !== TAB) lineBreaks = true;
-        code = bytes[++i]!;
-      }
+      i = skipWhitespace(bytes, i + 1);
+      code = bytes[i]!;
       if (code !== (isObject ? CLOSE_BRACE : CLOSE_BRACKET)) {
         stack[depth++] = isObject;
         if (isObject) {
           // The first member name, then ':', then its value.
-          if (code !== QUOTE) return NOT_A_JSON_OBJECT;
-          i = scanString(bytes, i + 1);
+          i = skipMemberName(bytes, i);
           if (i < 0) return NOT_A_JSON_OBJECT;
           code = bytes[i]!;
-          while (code === SPACE || code === TAB || code === LF || code === CR) {
-            if (code !== SPACE && code !== TAB) lineBreaks = true;
-            code = bytes[++i]!;
-          }
-          if (code !== COLON) return NOT_A_JSON_OBJECT;
-          code = bytes[++i]!;
-          while (code === SPACE || code === TAB || code === LF || code === CR) {
-            if (code !== SPACE && code !== TAB) lineBreaks = true;
-            code = bytes[++i]!;
-          }
         }
         continue;
       }
@@ -252,38 +261,20 @@ function classify(bytes: Uint8Array, start: number, end: number): JsonObjectKind
     }
     // A value ended at `i`: close containers, or go on to the next element or member.
     for (;;) {
+      i = skipWhitespace(bytes, i);
       code = bytes[i]!;
-      while (code === SPACE || code === TAB || code === LF || code === CR) {
-        if (code !== SPACE && code !== TAB) lineBreaks = true;
-        code = bytes[++i]!;
-      }
       if (depth === 0) {
         if (i !== end) return NOT_A_JSON_OBJECT;
-        return lineBreaks ? MULTI_LINE_JSON_OBJECT : JSON_OBJECT;
+        return lineBreakSeen ? MULTI_LINE_JSON_OBJECT : JSON_OBJECT;
       }
       const inObject = stack[depth - 1];
       if (code === COMMA) {
-        code = bytes[++i]!;
-        while (code === SPACE || code === TAB || code === LF || code === CR) {
-          if (code !== SPACE && code !== TAB) lineBreaks = true;
-          code = bytes[++i]!;
-        }
+        i = skipWhitespace(bytes, i + 1);
         if (inObject) {
-          if (code !== QUOTE) return NOT_A_JSON_OBJECT;
-          i = scanString(bytes, i + 1);
+          i = skipMemberName(bytes, i);
           if (i < 0) return NOT_A_JSON_OBJECT;
-          code = bytes[i]!;
-          while (code === SPACE || code === TAB || code === LF || code === CR) {
-            if (code !== SPACE && code !== TAB) lineBreaks = true;
-            code = bytes[++i]!;
-          }
-          if (code !== COLON) return NOT_A_JSON_OBJECT;
-          code = bytes[++i]!;
-          while (code === SPACE || code === TAB || code === LF || code === CR) {
-            if (code !== SPACE && code !== TAB) lineBreaks = true;
-            code = bytes[++i]!;
-          }
         }
+        code = bytes[i]!;
         break;
       }
       if (code !== (inObject ? CLOSE_BRACE : CLOSE_BRACKET)) return NOT_A_JSON_OBJECT;

@@ -4,6 +4,7 @@
  * batches never share one.
  */
 import { createHash } from "node:crypto";
+import { OBJECT_KEY_SUFFIX } from "./environment";
 
 /** Longest key segment for a log group or log stream name, in characters (file systems allow 255 bytes). */
 export const MAX_SEGMENT_LENGTH = 200;
@@ -68,6 +69,6 @@ export function objectKey(input: ObjectKeyInput): string {
   const partitions =
     `year=${date.getUTCFullYear()}/month=${two(date.getUTCMonth() + 1)}` +
     `/day=${two(date.getUTCDate())}/hour=${two(date.getUTCHours())}`;
-  const file = `${keySegment(input.firstEventId)}-${input.digest}.jsonl.gz`;
+  const file = `${keySegment(input.firstEventId)}-${input.digest}${OBJECT_KEY_SUFFIX}`;
   return `${input.prefix}${partitions}/${keySegment(input.logGroup)}/${keySegment(input.logStream)}/${file}`;
 }

@@ -8,6 +8,7 @@
  * The record is edited in place, as text: only the `value` of a matching header is replaced, every
  * other byte (key order, escapes such as `\u00e9`, number spellings) stays as WAF wrote it.
  */
+import { HEADER_NAME_PATTERN } from "./environment";
 
 /** The marker WAF writes for a redacted field. */
 export const REDACTED_VALUE = "XXX";
@@ -267,7 +268,7 @@ export function parseHeaderNames(text: string | undefined): ReadonlySet<string> 
     .split(",")
     .map((name) => name.trim())
     .filter((name) => name.length > 0);
-  const invalid = names.filter((name) => !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name));
+  const invalid = names.filter((name) => !HEADER_NAME_PATTERN.test(name));
   if (invalid.length > 0) {
     throw new Error(
       `REDACT_HEADERS must be comma-separated HTTP header names; not a header name: ${invalid.map((n) => JSON.stringify(n)).join(", ")}`,

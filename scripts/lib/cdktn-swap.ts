@@ -28,34 +28,48 @@ export const CDKTN_ARCHIVE_BINDINGS = { name: "@cdktn/provider-archive", version
 export interface PackageJson {
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
   [key: string]: unknown;
 }
 
+/** Each package the swap removes, and what takes its place in the same section (if anything). */
+const SWAPS: readonly (readonly [from: string, to: string | undefined, version: string])[] = [
+  ["cdktf", "cdktn", CDKTN_VERSION],
+  ["@cdktf/provider-aws", undefined, ""],
+  ["@cdktf/provider-archive", CDKTN_ARCHIVE_BINDINGS.name, CDKTN_ARCHIVE_BINDINGS.version],
+  ["cdktf-cli", "cdktn-cli", CDKTN_VERSION],
+];
+
 /**
  * The copy's package.json: cdktf, cdktf-cli, @cdktf/provider-aws and @cdktf/provider-archive
- * removed; cdktn and cdktn-cli {@link CDKTN_VERSION}, {@link CDKTN_ARCHIVE_BINDINGS} and constructs
- * {@link CDKTN_CONSTRUCTS_VERSION} added. Everything else is kept. Pure.
+ * removed; cdktn and cdktn-cli {@link CDKTN_VERSION} and {@link CDKTN_ARCHIVE_BINDINGS} added in the
+ * section (dependencies or devDependencies) of what they replace, constructs moved to
+ * {@link CDKTN_CONSTRUCTS_VERSION}; the peer dependencies on the cdktf packages and constructs dropped
+ * (the copy is an app, not a package). Everything else is kept. Pure.
  *
  * @throws Error naming the package when the input does not depend on one of the four
  */
 export function cdktnPackageJson(pkg: PackageJson): PackageJson {
   const dependencies = { ...pkg.dependencies };
   const devDependencies = { ...pkg.devDependencies };
-  for (const [name, where] of [
-    ["cdktf", dependencies],
-    ["@cdktf/provider-aws", dependencies],
-    ["@cdktf/provider-archive", dependencies],
-    ["cdktf-cli", devDependencies],
-  ] as const) {
-    if (where[name] === undefined)
-      throw new Error(`package.json: expected a dependency on ${name} to swap out`);
-    delete where[name];
+  const peerDependencies = { ...pkg.peerDependencies };
+  for (const [from, to, version] of SWAPS) {
+    const where = [dependencies, devDependencies].find((section) => section[from] !== undefined);
+    if (where === undefined) throw new Error(`package.json: expected a dependency on ${from} to swap out`);
+    delete where[from];
+    delete peerDependencies[from];
+    if (to !== undefined) where[to] = version;
   }
-  dependencies.cdktn = CDKTN_VERSION;
-  dependencies[CDKTN_ARCHIVE_BINDINGS.name] = CDKTN_ARCHIVE_BINDINGS.version;
-  dependencies.constructs = CDKTN_CONSTRUCTS_VERSION;
-  devDependencies["cdktn-cli"] = CDKTN_VERSION;
-  return { ...pkg, dependencies: sorted(dependencies), devDependencies: sorted(devDependencies) };
+  const constructs = dependencies.constructs !== undefined ? dependencies : devDependencies;
+  constructs.constructs = CDKTN_CONSTRUCTS_VERSION;
+  delete peerDependencies.constructs;
+  const { peerDependencies: _peers, ...rest } = pkg;
+  return {
+    ...rest,
+    dependencies: sorted(dependencies),
+    devDependencies: sorted(devDependencies),
+    ...(Object.keys(peerDependencies).length > 0 ? { peerDependencies: sorted(peerDependencies) } : {}),
+  };
 }
 
 function sorted(record: Record<string, string>): Record<string, string> {

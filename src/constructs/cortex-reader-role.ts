@@ -2,7 +2,6 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
 import { partitionOf, policyDocument } from "../iam-policy";
-import { checkKeyPrefix, throwIfInvalid } from "./props-error";
 
 /** Actions Cortex needs on the notification queue (Cortex XDR "Amazon S3" collector, SQS-based). */
 export const CORTEX_QUEUE_ACTIONS = [
@@ -12,6 +11,7 @@ export const CORTEX_QUEUE_ACTIONS = [
   "sqs:GetQueueAttributes",
 ] as const;
 
+/** What {@link CortexReaderRole} needs; {@link WafLogArchive} validates it. */
 export interface CortexReaderRoleProps {
   /** Name of the role (≤ 64 characters). */
   readonly roleName: string;
@@ -27,12 +27,12 @@ export interface CortexReaderRoleProps {
   readonly keyPrefix: string;
   /** ARN of the notification queue Cortex reads. */
   readonly queueArn: string;
-  /** ARN of the customer-managed KMS key of the objects and queue; adds `kms:Decrypt` on it. @default undefined */
-  readonly kmsKeyArn?: string;
+  /** ARN of the customer-managed KMS key of the objects and queue; adds `kms:Decrypt` on it. */
+  readonly kmsKeyArn: string | undefined;
 }
 
 /**
- * The IAM role Cortex XDR / XSIAM assumes to read the logs: trusted only by the Cortex account's root
+ * Part of {@link WafLogArchive}: the IAM role Cortex XDR / XSIAM assumes to read the logs: trusted only by the Cortex account's root
  * with `StringEquals sts:ExternalId`, and allowed only `s3:GetObject` under the key prefix and the four
  * queue actions on the notification queue, plus `kms:Decrypt` on the customer-managed key when
  * `kmsKeyArn` is set (otherwise the bucket and queue use S3- and SQS-managed keys and no KMS grant is needed).
@@ -43,21 +43,6 @@ export class CortexReaderRole extends Construct {
 
   constructor(scope: Construct, id: string, props: CortexReaderRoleProps) {
     super(scope, id);
-    const problems: string[] = [];
-    if (!/^\d{12}$/.test(props.cortexAccountId)) {
-      problems.push(
-        `props.cortexAccountId: must be a 12-digit AWS account id, got ${JSON.stringify(props.cortexAccountId)}`,
-      );
-    }
-    if (!/^[\w+=,.@-]{1,64}$/.test(props.roleName)) {
-      problems.push(
-        `props.roleName: must be 1–64 characters of letters, digits and +=,.@_-, got ${JSON.stringify(props.roleName)}`,
-      );
-    }
-    if (props.externalId === "") problems.push('props.externalId: must not be empty, got ""');
-    checkKeyPrefix(problems, "keyPrefix", props.keyPrefix);
-    throwIfInvalid("CortexReaderRole", problems);
-
     this.role = new IamRole(this, "Role", {
       name: props.roleName,
       description: "Assumed by Palo Alto Cortex XDR with the external ID to read WAF log objects",

@@ -5,9 +5,92 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { Construct } from "constructs";
-import { bucketNameProblem, lifecycleProblems, type LifecycleConfig } from "../config";
+import { z } from "zod";
 import { denyInsecureTransport, policyDocument } from "../iam-policy";
-import { checkKeyPrefix, checkWholeNumber, throwIfInvalid } from "./props-error";
+import { allowed } from "./validation";
+
+/** A whole number of days ≥ min, or null to turn a lifecycle tier off. */
+function days(min: number, text: string) {
+  const error = allowed(text);
+  return z.int({ error }).min(min, { error }).max(1_000_000, { error }).nullable();
+}
+
+/**
+ * S3 storage-class transitions and expiration of the log objects, in days after creation (`null`
+ * turns a tier off), with the rules S3 checks only at apply time (see {@link lifecycleProblems}).
+ */
+export const lifecycleSchema = z
+  .strictObject({
+    /** Days until STANDARD_IA (≥ 30), or `null` to skip this tier. @default 30 */
+    infrequentAccessDays: days(
+      30,
+      "must be a whole number of days ≥ 30 (S3 moves objects to STANDARD_IA only after 30 days), or null to skip this tier",
+    ).default(30),
+    /** Days until GLACIER (Flexible Retrieval), or `null` to skip this tier. @default 90 */
+    glacierDays: days(1, "must be a whole number of days ≥ 1, or null to skip this tier").default(90),
+    /** Days until DEEP_ARCHIVE (≥ 90 days after GLACIER), or `null` to skip this tier. @default 365 */
+    deepArchiveDays: days(1, "must be a whole number of days ≥ 1, or null to skip this tier").default(365),
+    /** Days until the objects are deleted (≥ 7, after the last transition), or `null` to keep them. @default 2555 */
+    expirationDays: days(
+      7,
+      "must be a whole number of days ≥ 7 (Cortex may need a week to catch up), or null to keep objects forever",
+    ).default(2555),
+  })
+  .superRefine((lifecycle, ctx) => {
+    for (const issue of lifecycleProblems(lifecycle)) ctx.addIssue({ code: "custom", ...issue });
+  })
+  .prefault({});
+
+/** The lifecycle with every default applied. */
+export type Lifecycle = z.output<typeof lifecycleSchema>;
+
+/**
+ * The lifecycle rules S3 enforces only when the configuration is applied
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html):
+ * transitions on strictly increasing days; 30 days in STANDARD_IA before the next transition;
+ * 90 days in GLACIER before DEEP_ARCHIVE; expiration after the last transition.
+ * Values that are not numbers are skipped here (the field schemas report them).
+ *
+ * @returns one issue per broken rule, with the path relative to the `lifecycle` object
+ */
+export function lifecycleProblems(lifecycle: { readonly [K in keyof Lifecycle]?: unknown }): {
+  path: string[];
+  message: string;
+}[] {
+  const tiers = [
+    { field: "infrequentAccessDays", minimumStay: 30, storageClass: "STANDARD_IA" },
+    { field: "glacierDays", minimumStay: 90, storageClass: "GLACIER" },
+    { field: "deepArchiveDays", minimumStay: 0, storageClass: "DEEP_ARCHIVE" },
+  ] as const;
+  const problems: { path: string[]; message: string }[] = [];
+  let previous: { field: string; days: number; minimumStay: number; storageClass: string } | undefined;
+  for (const tier of tiers) {
+    const value = lifecycle[tier.field];
+    if (typeof value !== "number") continue; // null (tier off), or reported by the field schema
+    if (previous !== undefined) {
+      if (value <= previous.days) {
+        problems.push({
+          path: [tier.field],
+          message: `must be greater than lifecycle.${previous.field} (${previous.days}): transitions happen on strictly increasing days, got ${value}`,
+        });
+      } else if (value < previous.days + previous.minimumStay) {
+        problems.push({
+          path: [tier.field],
+          message: `must be at least ${previous.minimumStay} days after lifecycle.${previous.field} (${previous.days}), i.e. ≥ ${previous.days + previous.minimumStay}: S3 keeps objects ${previous.minimumStay} days in ${previous.storageClass} before moving them to ${tier.storageClass}, got ${value}`,
+        });
+      }
+    }
+    previous = { ...tier, days: value };
+  }
+  const expiration = lifecycle.expirationDays;
+  if (typeof expiration === "number" && previous !== undefined && expiration <= previous.days) {
+    problems.push({
+      path: ["expirationDays"],
+      message: `must be greater than the last transition, lifecycle.${previous.field} (${previous.days}), got ${expiration}`,
+    });
+  }
+  return problems;
+}
 
 /**
  * Which objects S3 lifecycle transitions skip by size
@@ -16,30 +99,31 @@ import { checkKeyPrefix, checkWholeNumber, throwIfInvalid } from "./props-error"
  * `varies_by_storage_class` moves them too (GLACIER and DEEP_ARCHIVE add 40 KB of billed overhead per
  * object and STANDARD_IA bills at least 128 KB, so moving small objects usually costs more).
  */
-export type TransitionMinimumObjectSize = "all_storage_classes_128K" | "varies_by_storage_class";
-
-export interface LogArchiveBucketProps {
-  /** Globally unique bucket name (S3 naming rules). */
-  readonly bucketName: string;
-  /** Key prefix of the log objects, ending in `/`; every lifecycle rule filters on it. */
-  readonly keyPrefix: string;
-  /** Storage-class transitions and expiration of the log objects, in days (`null` turns a tier off). */
-  readonly lifecycle: LifecycleConfig;
-  /** Which objects transitions skip by size. @default "all_storage_classes_128K" */
-  readonly transitionDefaultMinimumObjectSize?: TransitionMinimumObjectSize;
-  /** Days after which incomplete multipart uploads under the prefix are aborted (1–365). @default 7 */
-  readonly abortIncompleteMultipartUploadDays?: number;
-  /** ARN of a customer-managed KMS key for SSE-KMS (with an S3 Bucket Key); SSE-S3 when undefined. @default undefined */
-  readonly kmsKeyArn?: string;
-}
+export const transitionMinimumObjectSizeSchema = z
+  .enum(["all_storage_classes_128K", "varies_by_storage_class"], {
+    error: allowed('must be "all_storage_classes_128K" or "varies_by_storage_class"'),
+  })
+  .default("all_storage_classes_128K");
 
 /** Id of the lifecycle rule for the log objects (part of the bucket's lifecycle configuration). */
 export const LOG_OBJECTS_RULE_ID = "waf-log-objects";
 
+/** What {@link LogArchiveBucket} needs; {@link WafLogArchive} validates it. */
+export interface LogArchiveBucketProps {
+  readonly bucketName: string;
+  readonly keyPrefix: string;
+  readonly lifecycle: Lifecycle;
+  readonly transitionDefaultMinimumObjectSize: z.output<typeof transitionMinimumObjectSizeSchema>;
+  readonly abortIncompleteMultipartUploadDays: number;
+  /** SSE-KMS with this customer-managed key (and an S3 Bucket Key); SSE-S3 when undefined. */
+  readonly kmsKeyArn: string | undefined;
+}
+
 /**
- * The bucket that archives WAF log objects: never force-destroyed, no public access, owner-enforced
- * object ownership (no ACLs), SSE-S3 default encryption, a policy that denies requests without TLS,
- * and a lifecycle rule on the log prefix (transitions, expiration, abort incomplete multipart uploads).
+ * The bucket that archives WAF log objects, part of {@link WafLogArchive}: never force-destroyed, no
+ * public access, owner-enforced object ownership (no ACLs), default encryption, a policy that denies
+ * requests without TLS, and a lifecycle rule on the log prefix (transitions, expiration, abort
+ * incomplete multipart uploads).
  */
 export class LogArchiveBucket extends Construct {
   public readonly bucket: S3Bucket;
@@ -51,27 +135,6 @@ export class LogArchiveBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: LogArchiveBucketProps) {
     super(scope, id);
-    const abortDays = props.abortIncompleteMultipartUploadDays ?? 7;
-    const problems: string[] = [];
-    const nameProblem = bucketNameProblem(props.bucketName);
-    if (nameProblem !== undefined) {
-      problems.push(`props.bucketName: ${nameProblem}, got ${JSON.stringify(props.bucketName)}`);
-    }
-    checkKeyPrefix(problems, "keyPrefix", props.keyPrefix);
-    if (props.lifecycle.infrequentAccessDays !== null && props.lifecycle.infrequentAccessDays < 30) {
-      problems.push(
-        `props.lifecycle.infrequentAccessDays: must be ≥ 30, got ${props.lifecycle.infrequentAccessDays}`,
-      );
-    }
-    if (props.lifecycle.expirationDays !== null && props.lifecycle.expirationDays < 7) {
-      problems.push(`props.lifecycle.expirationDays: must be ≥ 7, got ${props.lifecycle.expirationDays}`);
-    }
-    for (const problem of lifecycleProblems(props.lifecycle)) {
-      problems.push(`props.lifecycle.${problem.path.join(".")}: ${problem.message}`);
-    }
-    checkWholeNumber(problems, "abortIncompleteMultipartUploadDays", abortDays, 1, 365, "days");
-    throwIfInvalid("LogArchiveBucket", problems);
-
     this.bucket = new S3Bucket(this, "Bucket", { bucket: props.bucketName, forceDestroy: false });
 
     this.ownershipControls = new S3BucketOwnershipControls(this, "OwnershipControls", {
@@ -119,14 +182,13 @@ export class LogArchiveBucket extends Construct {
 
     this.lifecycleConfiguration = new S3BucketLifecycleConfiguration(this, "Lifecycle", {
       bucket: this.bucket.id,
-      transitionDefaultMinimumObjectSize:
-        props.transitionDefaultMinimumObjectSize ?? "all_storage_classes_128K",
+      transitionDefaultMinimumObjectSize: props.transitionDefaultMinimumObjectSize,
       rule: [
         {
           id: LOG_OBJECTS_RULE_ID,
           status: "Enabled",
           filter: [{ prefix: props.keyPrefix }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: abortDays }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteMultipartUploadDays }],
           transition: transitions,
           ...(expirationDays === null ? {} : { expiration: [{ days: expirationDays }] }),
         },

@@ -5,11 +5,37 @@ import { SqsQueueRedriveAllowPolicy } from "@cdktf/provider-aws/lib/sqs-queue-re
 import { SqsQueueRedrivePolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-policy";
 import { Construct } from "constructs";
 import { denyInsecureTransport, policyDocument } from "../iam-policy";
+import { z } from "zod";
+import { OBJECT_KEY_SUFFIX } from "../../functions/waf-log-processor/environment";
 import { queueEncryption } from "./pipeline-key";
-import { checkKeyPrefix, checkWholeNumber, throwIfInvalid } from "./props-error";
+import { wholeNumber } from "./validation";
 
 const SECONDS_PER_DAY = 86_400;
 
+/** Days the notification queue keeps a message; the dead-letter queue must keep messages longer. */
+export const NOTIFICATION_QUEUE_RETENTION_DAYS = 7;
+
+/** The notification queue that Cortex reads and its dead-letter queue. */
+export const queueSchema = z
+  .strictObject({
+    /** Seconds a received message stays invisible to other consumers (0–43200). @default 900 */
+    visibilityTimeoutSeconds: wholeNumber(
+      0,
+      43_200,
+      "must be a whole number of seconds from 0 to 43200",
+    ).default(900),
+    /** Receives before a message moves to the dead-letter queue (1–1000). @default 3 */
+    maxReceiveCount: wholeNumber(1, 1000, "must be a whole number from 1 to 1000").default(3),
+    /** Days the dead-letter queue keeps a message (8–14: longer than the queue's 7 days). @default 14 */
+    deadLetterRetentionDays: wholeNumber(
+      NOTIFICATION_QUEUE_RETENTION_DAYS + 1,
+      14,
+      `must be a whole number of days from ${NOTIFICATION_QUEUE_RETENTION_DAYS + 1} to 14 (longer than the notification queue's ${NOTIFICATION_QUEUE_RETENTION_DAYS} days: a message keeps its original enqueue time in the dead-letter queue)`,
+    ).default(14),
+  })
+  .prefault({});
+
+/** What {@link NotificationQueues} needs; {@link WafLogArchive} validates it. */
 export interface NotificationQueuesProps {
   /** Name of the queue that receives the bucket's event notifications (Cortex reads it). */
   readonly queueName: string;
@@ -23,22 +49,14 @@ export interface NotificationQueuesProps {
   readonly accountId: string;
   /** Only objects whose key starts with this prefix are notified, e.g. `raw/`. */
   readonly keyPrefix: string;
-  /** Only objects whose key ends with this suffix are notified. @default ".jsonl.gz" */
-  readonly keySuffix?: string;
-  /** Seconds a received message stays invisible to other consumers (0–43200). @default 900 */
-  readonly visibilityTimeoutSeconds?: number;
-  /** Days the queue keeps a message (1–14). @default 7 */
-  readonly retentionDays?: number;
-  /** Receives before a message moves to the dead-letter queue (1–1000). @default 3 */
-  readonly maxReceiveCount?: number;
-  /** Days the dead-letter queue keeps a message (must exceed `retentionDays`, ≤ 14). @default 14 */
-  readonly deadLetterRetentionDays?: number;
-  /** ARN of a customer-managed KMS key for both queues (its policy must let S3 use it); SSE-SQS when undefined. @default undefined */
-  readonly kmsKeyArn?: string;
+  /** Visibility timeout, receives before the dead-letter queue, and its retention. */
+  readonly queue: z.output<typeof queueSchema>;
+  /** ARN of a customer-managed KMS key for both queues (its policy must let S3 use it); SSE-SQS when undefined. */
+  readonly kmsKeyArn: string | undefined;
 }
 
 /**
- * The SQS queue that S3 notifies of every new log object (`s3:ObjectCreated:*` under the prefix with
+ * Part of {@link WafLogArchive}: the SQS queue that S3 notifies of every new log object (`s3:ObjectCreated:*` under the prefix with
  * the suffix), its dead-letter queue with redrive and redrive-allow policies, the queue policy that lets
  * only this bucket in this account send, and the bucket's one notification configuration. Both queues
  * deny requests without TLS.
@@ -58,30 +76,8 @@ export class NotificationQueues extends Construct {
 
   constructor(scope: Construct, id: string, props: NotificationQueuesProps) {
     super(scope, id);
-    const keySuffix = props.keySuffix ?? ".jsonl.gz";
-    const visibilityTimeoutSeconds = props.visibilityTimeoutSeconds ?? 900;
-    const retentionDays = props.retentionDays ?? 7;
-    const maxReceiveCount = props.maxReceiveCount ?? 3;
-    const deadLetterRetentionDays = props.deadLetterRetentionDays ?? 14;
-
-    const problems: string[] = [];
-    if (!/^\d{12}$/.test(props.accountId)) {
-      problems.push(
-        `props.accountId: must be a 12-digit AWS account id, got ${JSON.stringify(props.accountId)}`,
-      );
-    }
-    checkKeyPrefix(problems, "keyPrefix", props.keyPrefix);
-    if (keySuffix === "") problems.push('props.keySuffix: must not be empty, got ""');
-    checkWholeNumber(problems, "visibilityTimeoutSeconds", visibilityTimeoutSeconds, 0, 43_200, "seconds");
-    checkWholeNumber(problems, "retentionDays", retentionDays, 1, 14, "days");
-    checkWholeNumber(problems, "maxReceiveCount", maxReceiveCount, 1, 1000);
-    checkWholeNumber(problems, "deadLetterRetentionDays", deadLetterRetentionDays, 1, 14, "days");
-    if (deadLetterRetentionDays <= retentionDays) {
-      problems.push(
-        `props.deadLetterRetentionDays: must be greater than props.retentionDays (${retentionDays}): a message keeps its original enqueue time in the dead-letter queue, got ${deadLetterRetentionDays}`,
-      );
-    }
-    throwIfInvalid("NotificationQueues", problems);
+    const { visibilityTimeoutSeconds, maxReceiveCount, deadLetterRetentionDays } = props.queue;
+    const retentionDays = NOTIFICATION_QUEUE_RETENTION_DAYS;
 
     this.deadLetterQueue = new SqsQueue(this, "DeadLetterQueue", {
       name: props.deadLetterQueueName,
@@ -138,7 +134,7 @@ export class NotificationQueues extends Construct {
           queueArn: this.queue.arn,
           events: ["s3:ObjectCreated:*"],
           filterPrefix: props.keyPrefix,
-          filterSuffix: keySuffix,
+          filterSuffix: OBJECT_KEY_SUFFIX,
         },
       ],
       dependsOn: [this.queuePolicy],

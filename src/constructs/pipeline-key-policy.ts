@@ -1,9 +1,8 @@
 import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
-import { Token } from "cdktf";
+import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { partitionOf, policyDocument, type PolicyStatement } from "../iam-policy";
-import { acknowledgeWildcard } from "../rules/wildcard-acknowledgement";
-import { throwIfInvalid } from "./props-error";
+import { addSuppressions } from "../rules/suppressions";
 
 /** KMS actions the processor role needs: SSE-KMS `PutObject` and `SendMessage` to an SSE-KMS queue. */
 export const PROCESSOR_KEY_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt"] as const;
@@ -19,39 +18,38 @@ export const CORTEX_KEY_ACTIONS = ["kms:Decrypt"] as const;
  */
 export const SERVICE_PRODUCER_KEY_ACTIONS = ["kms:GenerateDataKey*", "kms:Decrypt"] as const;
 
-/** An S3 bucket ARN: `arn:<partition>:s3:::<bucket name>` (3–63 characters of a-z, 0-9, . and -). */
-const S3_BUCKET_ARN = /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-
+/** What {@link PipelineKeyPolicy} needs; {@link WafLogArchive} validates it. */
 export interface PipelineKeyPolicyProps {
   /** Id (or ARN) of the key the policy belongs to. */
   readonly keyId: string;
-  /** The account that owns the key and every resource of the pipeline (12 digits). */
+  /** The account that owns the key and the archive (12 digits). */
   readonly accountId: string;
   /** Region of the key, for the ARN partition. */
   readonly region: string;
-  /** ARN of the processor's execution role: it encrypts objects and sends to the failure queue. */
-  readonly processorRoleArn: string;
   /** ARN of the role Cortex assumes: it decrypts objects and notification messages. */
   readonly cortexReaderRoleArn: string;
   /**
-   * ARN of the log bucket (`arn:<partition>:s3:::<name>`, or a reference to it): the only
-   * `aws:SourceArn` for which S3 may use the key, so no other bucket's notifications can.
+   * ARN of the log bucket (or a reference to it): the only `aws:SourceArn` for which S3 may use the
+   * key, so no other bucket's notifications can.
    */
   readonly logBucketArn: string;
-  /** Whether CloudWatch alarms publish to a topic encrypted with the key. @default false */
-  readonly allowCloudWatchAlarms?: boolean;
+  /** ARNs of the roles that write objects (the processors' roles), read when the stack is synthesized. */
+  readonly writerRoleArns: () => readonly string[];
+  /** Whether CloudWatch alarms publish to a topic encrypted with the key, read when the stack is synthesized. */
+  readonly allowCloudWatchAlarms: () => boolean;
 }
 
 /**
- * The key policy of the pipeline's customer-managed key
+ * Part of {@link WafLogArchive}: the key policy of the archive's customer-managed key
  * (https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html). It lets:
  * - the account (its root) administer the key and, through IAM policies, delegate its use: the
  *   default key policy statement, without which the key becomes unmanageable;
  * - `s3.amazonaws.com`, for requests from this account (`aws:SourceAccount`) on behalf of the log bucket
  *   only (`aws:SourceArn`), generate data keys and decrypt: S3 encrypts each event notification it
  *   sends to the encrypted queue;
- * - the processor role `kms:GenerateDataKey` and `kms:Decrypt` (SSE-KMS objects, the encrypted failure
- *   queue: Lambda sends on-failure records with the function's execution role);
+ * - the writer roles (granted with `WafLogArchive.grantWrite`) `kms:GenerateDataKey` and `kms:Decrypt`
+ *   (SSE-KMS objects, the encrypted failure queue: Lambda sends on-failure records with the function's
+ *   execution role);
  * - the Cortex reader role `kms:Decrypt` (objects and notification messages);
  * - with `allowCloudWatchAlarms`, `cloudwatch.amazonaws.com` for this account the same as S3, to publish
  *   alarm notifications to the encrypted topic.
@@ -62,76 +60,80 @@ export class PipelineKeyPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineKeyPolicyProps) {
     super(scope, id);
-    const problems: string[] = [];
-    if (!/^\d{12}$/.test(props.accountId)) {
-      problems.push(
-        `props.accountId: must be a 12-digit AWS account id, got ${JSON.stringify(props.accountId)}`,
-      );
-    }
-    if (!Token.isUnresolved(props.logBucketArn) && !S3_BUCKET_ARN.test(props.logBucketArn)) {
-      problems.push(
-        `props.logBucketArn: must be an S3 bucket ARN (arn:<partition>:s3:::<bucket name>), got ${JSON.stringify(props.logBucketArn)}`,
-      );
-    }
-    throwIfInvalid("PipelineKeyPolicy", problems);
-
     const thisAccount = { StringEquals: { "aws:SourceAccount": props.accountId } };
-    const statements: PolicyStatement[] = [
-      {
-        Sid: "AccountAdministersKey",
-        Effect: "Allow",
-        Principal: { AWS: `arn:${partitionOf(props.region)}:iam::${props.accountId}:root` },
-        Action: "kms:*",
-        Resource: "*",
-      },
-      {
-        Sid: "S3EncryptsEventNotifications",
-        Effect: "Allow",
-        Principal: { Service: "s3.amazonaws.com" },
-        Action: [...SERVICE_PRODUCER_KEY_ACTIONS],
-        Resource: "*",
-        Condition: { ...thisAccount, ArnLike: { "aws:SourceArn": props.logBucketArn } },
-      },
-      {
-        Sid: "ProcessorWritesObjectsAndFailures",
-        Effect: "Allow",
-        Principal: { AWS: props.processorRoleArn },
-        Action: [...PROCESSOR_KEY_ACTIONS],
-        Resource: "*",
-      },
-      {
-        Sid: "CortexReaderDecrypts",
-        Effect: "Allow",
-        Principal: { AWS: props.cortexReaderRoleArn },
-        Action: [...CORTEX_KEY_ACTIONS],
-        Resource: "*",
-      },
-    ];
-    if (props.allowCloudWatchAlarms === true) {
-      statements.push({
-        Sid: "CloudWatchPublishesAlarms",
-        Effect: "Allow",
-        Principal: { Service: "cloudwatch.amazonaws.com" },
-        Action: [...SERVICE_PRODUCER_KEY_ACTIONS],
-        Resource: "*",
-        Condition: thisAccount,
-      });
-    }
+    const administer: PolicyStatement = {
+      Sid: "AccountAdministersKey",
+      Effect: "Allow",
+      Principal: { AWS: `arn:${partitionOf(props.region)}:iam::${props.accountId}:root` },
+      Action: "kms:*",
+      Resource: "*",
+    };
+    const s3: PolicyStatement = {
+      Sid: "S3EncryptsEventNotifications",
+      Effect: "Allow",
+      Principal: { Service: "s3.amazonaws.com" },
+      Action: [...SERVICE_PRODUCER_KEY_ACTIONS],
+      Resource: "*",
+      Condition: { ...thisAccount, ArnLike: { "aws:SourceArn": props.logBucketArn } },
+    };
+    const cortex: PolicyStatement = {
+      Sid: "CortexReaderDecrypts",
+      Effect: "Allow",
+      Principal: { AWS: props.cortexReaderRoleArn },
+      Action: [...CORTEX_KEY_ACTIONS],
+      Resource: "*",
+    };
+    // Lazy: writers are granted (WafLogArchive.grantWrite) after the archive is constructed.
+    const statements = (): PolicyStatement[] => {
+      const writers = props.writerRoleArns();
+      return [
+        administer,
+        s3,
+        ...(writers.length === 0
+          ? []
+          : [
+              {
+                Sid: "ProcessorWritesObjectsAndFailures",
+                Effect: "Allow" as const,
+                Principal: { AWS: writers.length === 1 ? writers[0]! : writers },
+                Action: [...PROCESSOR_KEY_ACTIONS],
+                Resource: "*",
+              },
+            ]),
+        cortex,
+        ...(props.allowCloudWatchAlarms()
+          ? [
+              {
+                Sid: "CloudWatchPublishesAlarms",
+                Effect: "Allow" as const,
+                Principal: { Service: "cloudwatch.amazonaws.com" },
+                Action: [...SERVICE_PRODUCER_KEY_ACTIONS],
+                Resource: "*",
+                Condition: thisAccount,
+              },
+            ]
+          : []),
+      ];
+    };
 
     this.policy = new KmsKeyPolicy(this, "Policy", {
       keyId: props.keyId,
-      policy: policyDocument(statements),
+      policy: Lazy.stringValue({ produce: () => policyDocument(statements()) }),
     });
 
-    acknowledgeWildcard(
-      this,
-      "kms:*",
-      "The account root administers its own key: the default key policy statement, without which nobody can manage the key and IAM policies cannot grant its use",
-    );
-    acknowledgeWildcard(
-      this,
-      "kms:GenerateDataKey*",
-      "S3 (event notifications to the encrypted queue) and CloudWatch (alarms to the encrypted topic) call GenerateDataKey and its variants; AWS documents this action pattern for them, limited to this account by aws:SourceAccount and, for S3, to the log bucket by aws:SourceArn",
-    );
+    addSuppressions(this, [
+      {
+        id: "WLP-IAM-1",
+        appliesTo: ["kms:*"],
+        reason:
+          "The account root administers its own key: the default key policy statement, without which nobody can manage the key and IAM policies cannot grant its use",
+      },
+      {
+        id: "WLP-IAM-1",
+        appliesTo: ["kms:GenerateDataKey*"],
+        reason:
+          "S3 (event notifications to the encrypted queue) and CloudWatch (alarms to the encrypted topic) call GenerateDataKey and its variants; AWS documents this action pattern for them, limited to this account by aws:SourceAccount and, for S3, to the log bucket by aws:SourceArn",
+      },
+    ]);
   }
 }

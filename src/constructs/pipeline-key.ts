@@ -1,7 +1,42 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
-import { checkWholeNumber, throwIfInvalid } from "./props-error";
+import { z } from "zod";
+import { KMS_KEY_ARN_RULES, kmsKeyArnProblem } from "./kms-key-arn";
+import { allowed, checkedString } from "./validation";
+
+const ENCRYPTION_RULES =
+  'must be "sse", "kms", or {"type": "kms", "keyArn": "arn:aws:kms:<region>:<account>:key/<id>"}';
+
+/**
+ * Encryption at rest of the archive's bucket and queues (and of whatever else uses its key):
+ * - `{"type": "sse"}` (default): SSE-S3 on the bucket, SSE-SQS on the queues; no key to manage.
+ * - `{"type": "kms"}`: the archive creates a customer-managed key (rotation on, see {@link PipelineKey})
+ *   with a key policy that lets S3, the writers, the Cortex reader role and CloudWatch use it.
+ * - `{"type": "kms", "keyArn": …}`: an existing customer-managed key, whose key policy you manage
+ *   (`docs/alarms-encryption.md` lists the statements it needs).
+ * The shorthands `"sse"` and `"kms"` stand for `{"type": "sse"}` and `{"type": "kms"}`.
+ */
+export const encryptionSchema = z.preprocess(
+  (value) => (value === "sse" || value === "kms" ? { type: value } : value),
+  z
+    .discriminatedUnion(
+      "type",
+      [
+        z.strictObject({ type: z.literal("sse") }),
+        z.strictObject({
+          type: z.literal("kms"),
+          /** ARN of an existing customer-managed key; when absent the archive creates the key. @default undefined */
+          keyArn: checkedString(kmsKeyArnProblem, KMS_KEY_ARN_RULES).optional(),
+        }),
+      ],
+      { error: allowed(ENCRYPTION_RULES) },
+    )
+    .default({ type: "sse" }),
+);
+
+/** Encryption at rest with every default applied. */
+export type Encryption = z.output<typeof encryptionSchema>;
 
 /**
  * Seconds SQS reuses a data key before asking KMS for a new one (`kms_data_key_reuse_period_seconds`,
@@ -24,17 +59,19 @@ export function queueEncryption(
     : { kmsMasterKeyId: kmsKeyArn, kmsDataKeyReusePeriodSeconds: DATA_KEY_REUSE_PERIOD_SECONDS };
 }
 
+/** What {@link PipelineKey} needs; {@link WafLogArchive} validates it. */
 export interface PipelineKeyProps {
-  /** Alias of the key, `alias/<name>` (not `alias/aws/…`, which AWS reserves). */
+  /** Alias of the key, `alias/<name>`. */
   readonly aliasName: string;
-  /** Description shown in the KMS console. @default "Encrypts the WAF log objects, queues and alarm topic of the WAF log pipeline" */
-  readonly description?: string;
-  /** Days KMS waits before deleting the key after a destroy (7–30). @default 30 */
-  readonly deletionWindowDays?: number;
+  /** Description shown in the KMS console. */
+  readonly description: string;
 }
 
+/** Days KMS waits before deleting the key after a destroy (the longest window it allows). */
+export const KEY_DELETION_WINDOW_DAYS = 30;
+
 /**
- * The customer-managed KMS key of one environment (`encryption: "kms"`): a symmetric encryption key
+ * Part of {@link WafLogArchive}: the customer-managed KMS key of `encryption: {"type": "kms"}`: a symmetric encryption key
  * with automatic yearly rotation and an alias. The bucket (SSE-KMS with an S3 Bucket Key), every queue
  * and the alarm topic use it. Its key policy is a separate resource ({@link PipelineKeyPolicy}) because
  * it names the roles, which are created after the resources that the key encrypts.
@@ -46,23 +83,12 @@ export class PipelineKey extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineKeyProps) {
     super(scope, id);
-    const deletionWindowDays = props.deletionWindowDays ?? 30;
-    const problems: string[] = [];
-    if (!/^alias\/[A-Za-z0-9/_-]{1,250}$/.test(props.aliasName) || props.aliasName.startsWith("alias/aws/")) {
-      problems.push(
-        `props.aliasName: must be "alias/" followed by 1–250 letters, digits, / _ -, and not start with "alias/aws/" (reserved for AWS-managed keys), got ${JSON.stringify(props.aliasName)}`,
-      );
-    }
-    checkWholeNumber(problems, "deletionWindowDays", deletionWindowDays, 7, 30, "days");
-    throwIfInvalid("PipelineKey", problems);
-
     this.key = new KmsKey(this, "Key", {
-      description:
-        props.description ?? "Encrypts the WAF log objects, queues and alarm topic of the WAF log pipeline",
+      description: props.description,
       keyUsage: "ENCRYPT_DECRYPT",
       customerMasterKeySpec: "SYMMETRIC_DEFAULT",
       enableKeyRotation: true,
-      deletionWindowInDays: deletionWindowDays,
+      deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
     });
 
     this.alias = new KmsAlias(this, "Alias", { name: props.aliasName, targetKeyId: this.key.keyId });

@@ -6,45 +6,339 @@ import {
   type Wafv2WebAclLoggingConfigurationRedactedFields,
 } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
 import { Construct } from "constructs";
+import { z } from "zod";
+import { HEADER_NAME_PATTERN } from "../../functions/waf-log-processor/environment";
 import { logGroupArn, partitionOf } from "../iam-policy";
 import { logDeliveryPolicyDocument, MAX_LOG_RESOURCE_POLICY_CHARACTERS } from "../log-delivery-policy";
-import { LOG_RETENTION_DAYS, WAF_LOG_GROUP_PREFIX } from "../cloudwatch-logs";
-import {
-  DEFAULT_REDACTED_FIELDS,
-  DEFAULT_WAF_LOG_RETENTION_DAYS,
-  HEADER_NAME_PATTERN,
-  LABEL_NAME_PATTERN,
-  LOGGABLE_NON_ALLOW_ACTIONS,
-  MAX_REDACTED_FIELDS,
-  parseWebAclArn,
-  redactedFieldText,
-  type LoggingFilterConfig,
-  type RedactedField,
-  type WebAclLoggingTarget,
-} from "../waf-config";
-import { throwIfInvalid } from "./props-error";
+import { logGroupConstructId } from "./names";
+import { accountIdSchema, allowed, distinct, parseWith, regionSchema } from "./validation";
+import { distinctConstructIds, logGroupNameSchema, logRetentionDaysSchema } from "./waf-log-forwarder";
 
-export interface WafLoggingProps {
-  /** Region of the stack: every log group and regional web ACL is there; `us-east-1` for global web ACLs. */
+/**
+ * A wafv2 web ACL ARN: `arn:<partition>:wafv2:<region>:<account>:<regional|global>/webacl/<name>/<id>`.
+ * Name: 1–128 of `[A-Za-z0-9_-]`; id: a lowercase UUID.
+ * Source: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awswafv2.html#awswafv2-resources-for-iam-policies
+ * and https://docs.aws.amazon.com/waf/latest/APIReference/API_WebACL.html
+ */
+export const WEB_ACL_ARN_PATTERN =
+  /^arn:(aws|aws-cn|aws-us-gov):wafv2:([a-z]{2}(?:-[a-z]+)+-\d{1,2}):(\d{12}):(regional|global)\/webacl\/([A-Za-z0-9_-]{1,128})\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/** The parts of a web ACL ARN. */
+export interface WebAclArnParts {
+  /** `aws`, `aws-cn` or `aws-us-gov`. */
+  readonly partition: string;
+  /** Region in the ARN; `us-east-1` for every `global` (CloudFront) web ACL. */
   readonly region: string;
-  /** AWS account of the stack, the log groups and the web ACLs (12 digits). */
+  /** AWS account that owns the web ACL (12 digits). */
   readonly accountId: string;
-  /** Log groups to create, each starting with `aws-waf-logs-`; empty: create none (they exist already). @default [] */
-  readonly managedLogGroupNames?: readonly string[];
-  /** Retention of the created log groups in days (a CloudWatch Logs value). @default 7 */
-  readonly retentionDays?: number;
-  /** Name of the log delivery resource policy; required when `managedLogGroupNames` is not empty. @default undefined */
-  readonly logDeliveryPolicyName?: string;
+  /** `regional` (ALB, API Gateway, AppSync, Cognito, App Runner, Verified Access) or `global` (CloudFront). */
+  readonly scope: "regional" | "global";
+  /** Web ACL name. */
+  readonly name: string;
+  /** Web ACL id (a UUID). */
+  readonly id: string;
+}
+
+/**
+ * Splits a web ACL ARN into its parts.
+ *
+ * @returns the parts, or `undefined` when `arn` does not match {@link WEB_ACL_ARN_PATTERN}
+ */
+export function parseWebAclArn(arn: string): WebAclArnParts | undefined {
+  const match = WEB_ACL_ARN_PATTERN.exec(arn);
+  if (match === null) return undefined;
+  const [, partition, region, accountId, scope, name, id] = match as unknown as [string, ...string[]];
+  return {
+    partition: partition!,
+    region: region!,
+    accountId: accountId!,
+    scope: scope as "regional" | "global",
+    name: name!,
+    id: id!,
+  };
+}
+
+/**
+ * What is wrong with logging web ACL `arn` from `region` of `accountId`, one message per problem: a web
+ * ACL logs only to a log group in its own partition, account and region; a `global` (CloudFront) web
+ * ACL's ARN always names `us-east-1`, and it logs only there.
+ * Source: https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html
+ *
+ * @param whose how messages name the place, e.g. "the environment's"
+ * @returns phrases starting with "must" or "is", each ending with what was found; empty for an ARN
+ *   that does not parse (its format is the field schema's problem)
+ */
+export function webAclProblems(arn: string, region: string, accountId: string, whose: string): string[] {
+  const parts = parseWebAclArn(arn);
+  if (parts === undefined) return [];
+  const partition = partitionOf(region);
+  const shown = JSON.stringify(arn);
+  const problems: string[] = [];
+  if (parts.partition !== partition) {
+    problems.push(`must be in partition "${partition}" of ${whose} region ${region}, got ${shown}`);
+  }
+  if (parts.accountId !== accountId) {
+    problems.push(
+      `must be a web ACL of ${whose} account ${accountId} (WAF logs only to a log group in the web ACL's own account), got account ${parts.accountId} in ${shown}`,
+    );
+  }
+  if (parts.scope === "global" && region !== "us-east-1") {
+    problems.push(
+      `is a global (CloudFront) web ACL, which logs only to a log group in us-east-1: deploy it from an environment whose region is "us-east-1" (this one is ${region}), got ${shown}`,
+    );
+  }
+  if (parts.scope === "global" && parts.region !== "us-east-1") {
+    problems.push(
+      `is a global (CloudFront) web ACL, whose ARN always names us-east-1, got region ${parts.region} in ${shown}`,
+    );
+  }
+  if (parts.scope === "regional" && parts.region !== region) {
+    problems.push(
+      `must be a web ACL in ${whose} region ${region} (WAF logs only to a log group in the web ACL's own region), got region ${parts.region} in ${shown}`,
+    );
+  }
+  return problems;
+}
+
+/**
+ * A fully qualified WAF label name: a namespace prefix and the name, separated by `:`, of
+ * `[0-9A-Za-z_:-]`, e.g. `awswaf:managed:aws:bot-control:bot:verified`.
+ * Source: https://docs.aws.amazon.com/waf/latest/APIReference/API_LabelNameCondition.html
+ */
+export const LABEL_NAME_PATTERN = /^[0-9A-Za-z_-]+(?::[0-9A-Za-z_-]+)+$/;
+
+/** The actions a logging filter can keep (WAF `ActionCondition` values other than ALLOW). */
+export const LOGGABLE_NON_ALLOW_ACTIONS = [
+  "BLOCK",
+  "COUNT",
+  "CAPTCHA",
+  "CHALLENGE",
+  "EXCLUDED_AS_COUNT",
+] as const;
+
+/** Most fields WAF redacts in one logging configuration (`RedactedFields`, 100 items). */
+export const MAX_REDACTED_FIELDS = 100;
+
+/**
+ * A request field WAF replaces with `XXX` in its log records: one header, the query string, the URI
+ * path or the method (the only fields WAF can redact).
+ * Source: https://docs.aws.amazon.com/waf/latest/APIReference/API_LoggingConfiguration.html (`RedactedFields`)
+ */
+export type RedactedField =
+  | { readonly type: "singleHeader"; readonly name: string }
+  | { readonly type: "queryString" }
+  | { readonly type: "uriPath" }
+  | { readonly type: "method" };
+
+/** The redacted fields when none are given: the `authorization` and `cookie` headers. */
+export const DEFAULT_REDACTED_FIELDS: readonly RedactedField[] = [
+  { type: "singleHeader", name: "authorization" },
+  { type: "singleHeader", name: "cookie" },
+];
+
+/** Retention of the log groups WafLogging creates, in days: the S3 copy is the archive. */
+export const DEFAULT_WAF_LOG_RETENTION_DAYS = 7;
+
+/** The text form of a redacted field, for messages: `header:authorization`, `queryString`, … */
+export function redactedFieldText(field: RedactedField): string {
+  return field.type === "singleHeader" ? `header:${field.name}` : field.type;
+}
+
+const REDACTED_FIELD_OBJECT_RULES =
+  'must be {"type": "singleHeader", "name": "<lowercase header name>"}, {"type": "queryString"}, {"type": "uriPath"} or {"type": "method"}';
+
+const redactedFieldObjectSchema = z.discriminatedUnion(
+  "type",
+  [
+    z.strictObject({
+      type: z.literal("singleHeader"),
+      name: z.string().refine((name) => HEADER_NAME_PATTERN.test(name) && name === name.toLowerCase(), {
+        error: allowed("must be a lowercase HTTP header name (WAF compares it in lower case)"),
+      }),
+    }),
+    z.strictObject({ type: z.literal("queryString") }),
+    z.strictObject({ type: z.literal("uriPath") }),
+    z.strictObject({ type: z.literal("method") }),
+  ],
+  { error: allowed(REDACTED_FIELD_OBJECT_RULES) },
+);
+
+/** At most {@link MAX_REDACTED_FIELDS} distinct fields. */
+export function redactedFieldList<T extends z.ZodType<RedactedField, unknown>>(item: T, text: string) {
+  return z
+    .array(item, { error: allowed(text) })
+    .max(MAX_REDACTED_FIELDS, { error: `must list at most ${MAX_REDACTED_FIELDS} fields (the WAF limit)` })
+    .superRefine(distinct(redactedFieldText, "field"));
+}
+
+const ACTION_RULES = `must be one of ${LOGGABLE_NON_ALLOW_ACTIONS.map((a) => JSON.stringify(a)).join(", ")}`;
+const LABEL_RULES =
+  'must be a fully qualified WAF label name like "awswaf:managed:aws:bot-control:bot:verified" (namespaces and name of letters, digits, _ and -, separated by ":")';
+
+/** Which records WAF writes to the log group: `keepActions` or `dropLabels`, not both. Absent: every record. */
+export const loggingFilterSchema = z
+  .strictObject(
+    {
+      /**
+       * Keep only records whose action is one of these; every other record (ALLOW in particular) is
+       * dropped by WAF before it reaches CloudWatch Logs. @default undefined (keep every action)
+       */
+      keepActions: z
+        .array(z.enum(LOGGABLE_NON_ALLOW_ACTIONS, { error: allowed(ACTION_RULES) }), {
+          error: allowed('must be a list of actions like ["BLOCK", "COUNT", "CAPTCHA", "CHALLENGE"]'),
+        })
+        .min(1, { error: "must list at least one action (omit keepActions to keep every action)" })
+        .superRefine(distinct((action) => action, "action"))
+        .optional(),
+      /** Drop records that carry any of these fully qualified labels. @default undefined (drop none) */
+      dropLabels: z
+        .array(
+          z
+            .string({ error: allowed(LABEL_RULES) })
+            .max(1024, { error: allowed(`${LABEL_RULES}, at most 1024 characters`) })
+            .regex(LABEL_NAME_PATTERN, { error: allowed(LABEL_RULES) }),
+          { error: allowed("must be a list of label names") },
+        )
+        .min(1, { error: "must list at least one label (omit dropLabels to drop none)" })
+        .superRefine(distinct((label) => label, "label"))
+        .optional(),
+    },
+    {
+      error: allowed(
+        'must be an object like {"keepActions": ["BLOCK", "COUNT", "CAPTCHA", "CHALLENGE"]} or {"dropLabels": ["<label>"]}',
+      ),
+    },
+  )
+  .superRefine((filter, ctx) => {
+    if (filter.keepActions === undefined && filter.dropLabels === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "must set keepActions or dropLabels (omit loggingFilter to keep every record, which is the default)",
+      });
+    }
+    if (filter.keepActions !== undefined && filter.dropLabels !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["dropLabels"],
+        message:
+          "cannot be combined with keepActions: choose one filter (keep only some actions, or drop records by label)",
+      });
+    }
+  });
+
+/** A logging filter with its values. */
+export type LoggingFilter = z.output<typeof loggingFilterSchema>;
+
+const WEB_ACL_ARN_RULES =
+  'must be a wafv2 web ACL ARN like "arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/<name>/<id>" (or ":global/webacl/" for CloudFront)';
+
+/** A web ACL ARN (format only; see {@link webAclProblems} for where it may log). */
+export const webAclArnSchema = z
+  .string({ error: allowed(WEB_ACL_ARN_RULES) })
+  .regex(WEB_ACL_ARN_PATTERN, { error: allowed(WEB_ACL_ARN_RULES) });
+
+/**
+ * What {@link WafLogging} does besides knowing where it is: which web ACLs log where, whether it creates
+ * the log groups, and how WAF redacts and filters the records.
+ */
+export const wafLoggingSettingsSchema = z.strictObject({
   /**
    * Web ACLs whose logging configuration this construct owns, each with its log group. A web ACL has one
    * logging configuration: creating this one replaces any other destination it had. @default []
    */
-  readonly webAcls?: readonly WebAclLoggingTarget[];
+  webAcls: z
+    .array(
+      z.strictObject({
+        /** The web ACL's ARN. */
+        arn: webAclArnSchema,
+        /** The `aws-waf-logs-` log group it logs to. */
+        logGroupName: logGroupNameSchema,
+      }),
+      { error: allowed('must be a list of {"arn": …, "logGroupName": …}') },
+    )
+    .max(100, { error: "must list at most 100 web ACLs" })
+    .superRefine(distinct((target) => target.arn, "web ACL"))
+    .default([]),
+  /** Whether the construct creates the log groups (see `managedLogGroupNames`). @default false */
+  manageLogGroup: z.boolean({ error: allowed("must be true or false") }).default(false),
+  /** Retention of the created log groups in days (a CloudWatch Logs value). @default 7 */
+  retentionDays: logRetentionDaysSchema.default(DEFAULT_WAF_LOG_RETENTION_DAYS),
   /** Fields WAF replaces with `XXX` in every web ACL's log records (at most 100). @default the `authorization` and `cookie` headers */
-  readonly redactedFields?: readonly RedactedField[];
+  redactedFields: redactedFieldList(redactedFieldObjectSchema, REDACTED_FIELD_OBJECT_RULES).default([
+    ...DEFAULT_REDACTED_FIELDS,
+  ]),
   /** Which records WAF writes: keep only some actions, or drop by label. @default undefined (every record) */
-  readonly loggingFilter?: LoggingFilterConfig;
-}
+  loggingFilter: loggingFilterSchema.optional(),
+});
+
+/** Props of {@link WafLogging}: the schema is the one definition of their rules and defaults. */
+export const wafLoggingPropsSchema = z
+  .strictObject({
+    ...wafLoggingSettingsSchema.omit({ manageLogGroup: true }).shape,
+    /** Region of the stack: every log group and regional web ACL is there; `us-east-1` for global web ACLs. */
+    region: regionSchema,
+    /** AWS account of the stack, the log groups and the web ACLs (12 digits). */
+    accountId: accountIdSchema,
+    /** Log groups to create, each `aws-waf-logs-…`; empty: create none (they exist already). @default [] */
+    managedLogGroupNames: z
+      .array(logGroupNameSchema, { error: allowed("must be a list of log group names") })
+      .superRefine(distinct((name) => name))
+      .superRefine(distinctConstructIds)
+      .default([]),
+    /** Name of the log delivery resource policy; required when `managedLogGroupNames` is not empty. @default undefined */
+    logDeliveryPolicyName: z
+      .string()
+      .regex(/^[^\s]{1,255}$/, { error: allowed("must be a policy name of 1–255 characters without spaces") })
+      .optional(),
+  })
+  .superRefine((props, ctx) => {
+    // Runs even when fields failed (zod reports them): read them defensively.
+    const webAcls = Array.isArray(props.webAcls) ? props.webAcls : [];
+    const seen = new Map<string, number>();
+    webAcls.forEach((target, index) => {
+      const acl = typeof target?.arn === "string" ? parseWebAclArn(target.arn) : undefined;
+      if (acl === undefined) return;
+      const key = `${acl.scope}-${acl.name}`;
+      const first = seen.get(key);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["webAcls", index, "arn"],
+          message: `must be distinct: another ${acl.scope} web ACL named ${JSON.stringify(acl.name)} is listed at index ${first}`,
+        });
+      } else seen.set(key, index);
+      for (const message of webAclProblems(
+        target.arn,
+        String(props.region),
+        String(props.accountId),
+        "the construct's",
+      )) {
+        ctx.addIssue({ code: "custom", path: ["webAcls", index, "arn"], message });
+      }
+    });
+    const managed = Array.isArray(props.managedLogGroupNames) ? props.managedLogGroupNames : [];
+    if (managed.length > 0) {
+      if (props.logDeliveryPolicyName === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["logDeliveryPolicyName"],
+          message: "is required when managedLogGroupNames is not empty",
+        });
+      }
+      const length = logDeliveryPolicyDocument(String(props.region), String(props.accountId), managed).length;
+      if (length > MAX_LOG_RESOURCE_POLICY_CHARACTERS) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["managedLogGroupNames"],
+          message: `needs a log delivery resource policy naming all ${managed.length} log groups, which would be ${length} characters; CloudWatch Logs accepts at most ${MAX_LOG_RESOURCE_POLICY_CHARACTERS}: use fewer or shorter log group names`,
+        });
+      }
+    }
+  });
+
+/** What {@link WafLogging} accepts (fields with defaults optional). */
+export type WafLoggingProps = z.input<typeof wafLoggingPropsSchema>;
 
 /**
  * The WAF side of the pipeline:
@@ -59,7 +353,7 @@ export interface WafLoggingProps {
  * Sources: https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html,
  * https://docs.aws.amazon.com/waf/latest/APIReference/API_LoggingConfiguration.html
  *
- * @throws PropsError listing every invalid prop (web ACL ARN format, partition, account, region and
+ * @throws ValidationError listing every invalid prop (web ACL ARN format, partition, account, region and
  *   scope; log group names; retention; redacted fields; logging filter; resource policy size)
  */
 export class WafLogging extends Construct {
@@ -70,19 +364,19 @@ export class WafLogging extends Construct {
   /** One logging configuration per web ACL, in the order of `webAcls`. */
   public readonly loggingConfigurations: readonly Wafv2WebAclLoggingConfiguration[];
 
-  constructor(scope: Construct, id: string, props: WafLoggingProps) {
+  constructor(scope: Construct, id: string, input: WafLoggingProps) {
     super(scope, id);
-    const managed = props.managedLogGroupNames ?? [];
-    const retentionDays = props.retentionDays ?? DEFAULT_WAF_LOG_RETENTION_DAYS;
-    const webAcls = props.webAcls ?? [];
-    const redactedFields = props.redactedFields ?? DEFAULT_REDACTED_FIELDS;
-    throwIfInvalid("WafLogging", propsProblems(props, managed, retentionDays, webAcls, redactedFields));
-
+    const props = parseWith(wafLoggingPropsSchema, input, "WafLogging props");
+    const managed = props.managedLogGroupNames;
+    const { retentionDays, webAcls, redactedFields } = props;
     const logGroups = new Map<string, CloudwatchLogGroup>();
     for (const name of managed) {
       logGroups.set(
         name,
-        new CloudwatchLogGroup(this, `LogGroup-${name}`, { name, retentionInDays: retentionDays }),
+        new CloudwatchLogGroup(this, `LogGroup-${logGroupConstructId(name)}`, {
+          name,
+          retentionInDays: retentionDays,
+        }),
       );
     }
     this.logGroups = logGroups;
@@ -136,7 +430,7 @@ function redactedFieldBlock(field: RedactedField): Wafv2WebAclLoggingConfigurati
  * - `dropLabels`: default KEEP, one DROP filter that any of the labels meets.
  * Source: https://docs.aws.amazon.com/waf/latest/APIReference/API_LoggingFilter.html
  */
-function loggingFilterBlock(filter: LoggingFilterConfig): Wafv2WebAclLoggingConfigurationLoggingFilter {
+function loggingFilterBlock(filter: LoggingFilter): Wafv2WebAclLoggingConfigurationLoggingFilter {
   if (filter.keepActions !== undefined) {
     return {
       defaultBehavior: "DROP",
@@ -159,133 +453,4 @@ function loggingFilterBlock(filter: LoggingFilterConfig): Wafv2WebAclLoggingConf
       },
     ],
   };
-}
-
-/** Every problem with the props, each starting with the prop's path. */
-function propsProblems(
-  props: WafLoggingProps,
-  managed: readonly string[],
-  retentionDays: number,
-  webAcls: readonly WebAclLoggingTarget[],
-  redactedFields: readonly RedactedField[],
-): string[] {
-  const problems: string[] = [];
-  if (!/^\d{12}$/.test(props.accountId)) {
-    problems.push(
-      `props.accountId: must be a 12-digit AWS account id, got ${JSON.stringify(props.accountId)}`,
-    );
-  }
-  managed.forEach((name, index) => {
-    if (!/^aws-waf-logs-[A-Za-z0-9_\-/.#]{1,499}$/.test(name)) {
-      problems.push(
-        `props.managedLogGroupNames[${index}]: must start with "aws-waf-logs-" (AWS WAF writes only to such log groups), up to 512 characters of letters, digits, _ - / . #, got ${JSON.stringify(name)}`,
-      );
-    } else if (managed.indexOf(name) !== index) {
-      problems.push(
-        `props.managedLogGroupNames[${index}]: must be distinct, ${JSON.stringify(name)} is listed twice`,
-      );
-    }
-  });
-  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(retentionDays)) {
-    problems.push(
-      `props.retentionDays: must be one of ${LOG_RETENTION_DAYS.join(", ")} days, got ${retentionDays}`,
-    );
-  }
-  if (managed.length > 0) {
-    if (props.logDeliveryPolicyName === undefined || !/^[^\s]{1,255}$/.test(props.logDeliveryPolicyName)) {
-      problems.push(
-        `props.logDeliveryPolicyName: must be a policy name of 1–255 characters without spaces when managedLogGroupNames is not empty, got ${JSON.stringify(props.logDeliveryPolicyName)}`,
-      );
-    }
-    const length = logDeliveryPolicyDocument(props.region, props.accountId, managed).length;
-    if (length > MAX_LOG_RESOURCE_POLICY_CHARACTERS) {
-      problems.push(
-        `props.managedLogGroupNames: the log delivery resource policy for ${managed.length} log groups would be ${length} characters, CloudWatch Logs accepts at most ${MAX_LOG_RESOURCE_POLICY_CHARACTERS}`,
-      );
-    }
-  }
-  const seen = new Set<string>();
-  webAcls.forEach((target, index) => {
-    const path = `props.webAcls[${index}]`;
-    const acl = parseWebAclArn(target.arn);
-    if (acl === undefined) {
-      problems.push(
-        `${path}.arn: must be a wafv2 web ACL ARN (arn:<partition>:wafv2:<region>:<account>:<regional|global>/webacl/<name>/<id>), got ${JSON.stringify(target.arn)}`,
-      );
-    } else {
-      const key = `${acl.scope}-${acl.name}`;
-      if (seen.has(key)) {
-        problems.push(
-          `${path}.arn: must be distinct: another ${acl.scope} web ACL named ${JSON.stringify(acl.name)} is listed`,
-        );
-      }
-      seen.add(key);
-      if (acl.partition !== partitionOf(props.region)) {
-        problems.push(`${path}.arn: must be in partition ${partitionOf(props.region)}, got ${acl.partition}`);
-      }
-      if (acl.accountId !== props.accountId) {
-        problems.push(`${path}.arn: must be in account ${props.accountId}, got ${acl.accountId}`);
-      }
-      if (acl.scope === "global" && (props.region !== "us-east-1" || acl.region !== "us-east-1")) {
-        problems.push(
-          `${path}.arn: a global (CloudFront) web ACL logs only to us-east-1: needs region and ARN region us-east-1, got region ${props.region} and ARN region ${acl.region}`,
-        );
-      }
-      if (acl.scope === "regional" && acl.region !== props.region) {
-        problems.push(`${path}.arn: must be in region ${props.region}, got ${acl.region}`);
-      }
-    }
-    if (!target.logGroupName.startsWith(WAF_LOG_GROUP_PREFIX)) {
-      problems.push(
-        `${path}.logGroupName: must start with "aws-waf-logs-" (AWS WAF writes only to such log groups), got ${JSON.stringify(target.logGroupName)}`,
-      );
-    }
-  });
-  if (redactedFields.length > MAX_REDACTED_FIELDS) {
-    problems.push(
-      `props.redactedFields: must list at most ${MAX_REDACTED_FIELDS} fields, got ${redactedFields.length}`,
-    );
-  }
-  const texts = redactedFields.map(redactedFieldText);
-  redactedFields.forEach((field, index) => {
-    if (
-      field.type === "singleHeader" &&
-      (!HEADER_NAME_PATTERN.test(field.name) || field.name !== field.name.toLowerCase())
-    ) {
-      problems.push(
-        `props.redactedFields[${index}].name: must be a lowercase HTTP header name (WAF compares it in lower case), got ${JSON.stringify(field.name)}`,
-      );
-    }
-    if (texts.indexOf(texts[index]!) !== index) {
-      problems.push(`props.redactedFields[${index}]: must be distinct, ${texts[index]} is listed twice`);
-    }
-  });
-  const filter = props.loggingFilter;
-  if (filter !== undefined) {
-    if ((filter.keepActions === undefined) === (filter.dropLabels === undefined)) {
-      problems.push("props.loggingFilter: must set exactly one of keepActions and dropLabels");
-    }
-    if (filter.keepActions !== undefined) {
-      if (filter.keepActions.length === 0)
-        problems.push("props.loggingFilter.keepActions: must not be empty");
-      filter.keepActions.forEach((action, index) => {
-        if (!(LOGGABLE_NON_ALLOW_ACTIONS as readonly string[]).includes(action)) {
-          problems.push(
-            `props.loggingFilter.keepActions[${index}]: must be one of ${LOGGABLE_NON_ALLOW_ACTIONS.join(", ")}, got ${JSON.stringify(action)}`,
-          );
-        }
-      });
-    }
-    if (filter.dropLabels !== undefined) {
-      if (filter.dropLabels.length === 0) problems.push("props.loggingFilter.dropLabels: must not be empty");
-      filter.dropLabels.forEach((label, index) => {
-        if (!LABEL_NAME_PATTERN.test(label) || label.length > 1024) {
-          problems.push(
-            `props.loggingFilter.dropLabels[${index}]: must be a fully qualified label name (namespace:name), got ${JSON.stringify(label)}`,
-          );
-        }
-      });
-    }
-  }
-  return problems;
 }

@@ -1,11 +1,10 @@
 import type { IConstruct } from "constructs";
-import { parseJsonencodeExpression } from "./hcl-expression";
 import { type Element, blocks, elementsOfType, isRecord } from "./terraform-elements";
 
 /**
  * Reads IAM policy documents in every form a cdktf stack writes them, into one statement shape:
  * - a JSON string (`JSON.stringify(...)`, with references such as `${aws_s3_bucket.b.arn}` inside);
- * - a `${jsonencode({...})}` expression (`Fn.jsonencode(...)`);
+ * - a `Fn.jsonencode(...)` call, which `terraform-elements` reads as the JSON text of its value;
  * - a reference to an `aws_iam_policy_document` data source (`${data.aws_iam_policy_document.x.json}`),
  *   whose `statement` blocks (and `source_policy_documents` / `override_policy_documents`) are read.
  *
@@ -13,8 +12,11 @@ import { type Element, blocks, elementsOfType, isRecord } from "./terraform-elem
  * Data source: https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/data-sources/iam_policy_document
  */
 
-/** One policy statement. Single values are lists; booleans and numbers in conditions are strings. */
-export interface PolicyStatement {
+/**
+ * One policy statement as the rules read it (not as it is written: that is `PolicyStatement` of
+ * `src/iam-policy.ts`). Single values are lists; booleans and numbers in conditions are strings.
+ */
+export interface ParsedStatement {
   /** `Sid`, when the statement has one. */
   readonly sid?: string;
   readonly effect: "Allow" | "Deny";
@@ -59,12 +61,12 @@ export function referencedDocument(value: unknown, scope: IConstruct): Element |
 }
 
 /**
- * The statements of a policy attribute value (JSON string, `${jsonencode(...)}` or a reference to an
+ * The statements of a policy attribute value (JSON text, from `JSON.stringify` or `Fn.jsonencode`, or a reference to an
  * `aws_iam_policy_document` in the stack of `scope`).
  *
  * @throws PolicyReadError when the value is none of these forms or not a valid policy document.
  */
-export function policyStatements(value: unknown, scope: IConstruct): PolicyStatement[] {
+export function policyStatements(value: unknown, scope: IConstruct): ParsedStatement[] {
   const document = referencedDocument(value, scope);
   if (document) return documentStatements(document, scope);
   return jsonPolicyStatements(parsePolicyValue(value));
@@ -76,7 +78,7 @@ export function policyStatements(value: unknown, scope: IConstruct): PolicyState
  *
  * @throws PolicyReadError when a statement block or an included document cannot be read.
  */
-export function documentStatements(document: Element, scope: IConstruct): PolicyStatement[] {
+export function documentStatements(document: Element, scope: IConstruct): ParsedStatement[] {
   const included = ["source_policy_documents", "override_policy_documents"].flatMap((key) => {
     const values = document.config[key];
     return Array.isArray(values) ? values.flatMap((v) => policyStatements(v, scope)) : [];
@@ -106,7 +108,7 @@ export function documentStatements(document: Element, scope: IConstruct): Policy
         values: stringList(c.values),
       })),
       label: sid ? `statement ${JSON.stringify(sid)}` : `statement ${index + 1}`,
-    } satisfies PolicyStatement;
+    } satisfies ParsedStatement;
   });
   return [...included, ...own];
 }
@@ -119,13 +121,6 @@ function parsePolicyValue(value: unknown): unknown {
     );
   }
   const trimmed = value.trim();
-  if (trimmed.startsWith("${jsonencode(")) {
-    try {
-      return parseJsonencodeExpression(trimmed);
-    } catch (error) {
-      throw new PolicyReadError(`its jsonencode expression cannot be read: ${(error as Error).message}`);
-    }
-  }
   if (trimmed.startsWith("{")) {
     try {
       return JSON.parse(trimmed);
@@ -135,12 +130,12 @@ function parsePolicyValue(value: unknown): unknown {
   }
   const shown = trimmed.length > 80 ? `${trimmed.slice(0, 77)}...` : trimmed;
   throw new PolicyReadError(
-    `expected a JSON policy document, a jsonencode expression or a reference to an aws_iam_policy_document, found ${JSON.stringify(shown)}`,
+    `expected a JSON policy document (JSON.stringify or Fn.jsonencode) or a reference to an aws_iam_policy_document, found ${JSON.stringify(shown)}`,
   );
 }
 
 /** Statements of a parsed JSON policy document (`{"Version": ..., "Statement": [...]}`). */
-function jsonPolicyStatements(document: unknown): PolicyStatement[] {
+function jsonPolicyStatements(document: unknown): ParsedStatement[] {
   if (!isRecord(document)) throw new PolicyReadError("expected a JSON object with a Statement element");
   const raw = document.Statement;
   if (raw === undefined) throw new PolicyReadError("the policy document has no Statement element");
@@ -167,7 +162,7 @@ function jsonPolicyStatements(document: unknown): PolicyStatement[] {
   });
 }
 
-function jsonPrincipals(principal: unknown): PolicyStatement["principals"] {
+function jsonPrincipals(principal: unknown): ParsedStatement["principals"] {
   if (principal === undefined) return [];
   if (principal === "*") return [{ type: "*", identifiers: ["*"] }];
   if (!isRecord(principal)) return [{ type: "?", identifiers: stringList(principal) }];
@@ -177,7 +172,7 @@ function jsonPrincipals(principal: unknown): PolicyStatement["principals"] {
   }));
 }
 
-function jsonConditions(condition: unknown, label: string): PolicyStatement["conditions"] {
+function jsonConditions(condition: unknown, label: string): ParsedStatement["conditions"] {
   if (condition === undefined) return [];
   if (!isRecord(condition)) throw new PolicyReadError(`${label} has a Condition that is not an object`);
   return Object.entries(condition).flatMap(([test, entries]) => {
@@ -207,7 +202,7 @@ function optionalString(value: unknown): string | undefined {
  * of `service` (`*` or `<service>:*`).
  * Source: https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit
  */
-export function deniesInsecureTransport(statement: PolicyStatement, service: string): boolean {
+export function deniesInsecureTransport(statement: ParsedStatement, service: string): boolean {
   const everyone = statement.principals.some(
     (p) => (p.type === "*" || p.type === "AWS") && p.identifiers.includes("*"),
   );

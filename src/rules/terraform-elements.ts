@@ -1,5 +1,8 @@
 import {
   DefaultTokenResolver,
+  type IPostProcessor,
+  type IResolvable,
+  type IResolveContext,
   StringConcat,
   TerraformDataSource,
   TerraformResource,
@@ -12,7 +15,8 @@ import type { IConstruct } from "constructs";
  * Read access to the Terraform configuration that resources and data sources synthesize, for the
  * security rules. Values are read after token resolution, exactly as they appear in the synthesized
  * JSON (including `addOverride` escape hatches): references are strings such as
- * `${aws_s3_bucket.archive.arn}`, blocks are arrays of objects, keys are snake_case Terraform names.
+ * `${aws_s3_bucket.archive.arn}`, blocks are arrays of objects, keys are snake_case Terraform names,
+ * and a `Fn.jsonencode(value)` is the JSON text of its value.
  */
 
 /** A resource or data source of a stack, with its resolved configuration. */
@@ -29,7 +33,32 @@ export interface Element {
   readonly config: Record<string, unknown>;
 }
 
-const resolver = new DefaultTokenResolver(new StringConcat());
+/**
+ * Resolves tokens as synth does, except a `Fn.jsonencode(value)` call: that becomes the JSON text of
+ * its resolved argument (references inside stay `${…}` strings), the same form a policy written with
+ * `JSON.stringify` has, so the rules read both without parsing HCL. cdktf represents the call as a
+ * `FunctionCall` expression whose `name` and `args` it keeps on the instance (cdktf 0.21, pinned).
+ */
+class JsonencodeAsJsonResolver extends DefaultTokenResolver {
+  override resolveToken(
+    token: IResolvable,
+    context: IResolveContext,
+    postProcessor: IPostProcessor,
+  ): unknown {
+    const call = token as { readonly name?: unknown; readonly args?: unknown };
+    if (
+      token.constructor.name === "FunctionCall" &&
+      call.name === "jsonencode" &&
+      Array.isArray(call.args) &&
+      call.args.length === 1
+    ) {
+      return JSON.stringify(context.resolve(call.args[0]));
+    }
+    return super.resolveToken(token, context, postProcessor);
+  }
+}
+
+const resolver = new JsonencodeAsJsonResolver(new StringConcat());
 
 /** The element for a construct, or `undefined` when the construct is not a resource or data source. */
 export function elementOf(construct: IConstruct): Element | undefined {

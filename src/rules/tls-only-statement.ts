@@ -1,5 +1,5 @@
 import {
-  type PolicyStatement,
+  type ParsedStatement,
   PolicyReadError,
   deniesInsecureTransport,
   policyStatements,
@@ -10,7 +10,7 @@ import type { Element } from "./terraform-elements";
 export interface ResourcePolicy {
   /** Where the policy is, for messages: `aws_s3_bucket_policy.p of aws_s3_bucket.b` or `the policy argument of aws_s3_bucket.b`. */
   readonly where: string;
-  /** The resolved `policy` value (JSON string, `${jsonencode(...)}` or an `aws_iam_policy_document` reference). */
+  /** The resolved `policy` value (JSON text, from `JSON.stringify` or `Fn.jsonencode`, or an `aws_iam_policy_document` reference). */
   readonly value: unknown;
 }
 
@@ -42,11 +42,11 @@ export function insecureTransportDenials(
   element: Element,
   policies: readonly ResourcePolicy[],
   service: string,
-): { readonly denials: PolicyStatement[]; readonly problems: string[] } {
-  const denials: PolicyStatement[] = [];
+): { readonly denials: ParsedStatement[]; readonly problems: string[] } {
+  const denials: ParsedStatement[] = [];
   const problems: string[] = [];
   for (const { where, value } of policies) {
-    let statements: PolicyStatement[];
+    let statements: ParsedStatement[];
     try {
       statements = policyStatements(value, element.construct);
     } catch (error) {

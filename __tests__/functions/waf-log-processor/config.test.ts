@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { ConfigError, readConfig } from "../../../functions/waf-log-processor/config";
 import {
   ASSUMED_MEMORY_MB,
   BASE_RSS_BYTES,
-  ConfigError,
+  KEY_PREFIX_RULES,
   RSS_PER_PAYLOAD_BYTE,
   defaultMaxPayloadBytes,
-  readConfig,
-} from "../../../functions/waf-log-processor/config";
+} from "../../../functions/waf-log-processor/environment";
 
 describe("readConfig", () => {
   it("applies the defaults", () => {
@@ -69,9 +69,20 @@ describe("readConfig", () => {
     );
   });
 
-  it.each(["raw", "/raw/", "raw//", "a b/"])("rejects S3_PREFIX %s", (prefix) => {
+  it.each(["raw", "a b/", ".hidden/"])("rejects S3_PREFIX %s", (prefix) => {
     expect(() => readConfig({ S3_BUCKET: "logs", S3_PREFIX: prefix })).toThrow(
-      `Invalid processor configuration: S3_PREFIX must be empty or path segments of [A-Za-z0-9._=-] each ending in "/" (e.g. "raw/"), got "${prefix}"`,
+      `Invalid processor configuration: S3_PREFIX ${KEY_PREFIX_RULES}, got "${prefix}"`,
+    );
+  });
+
+  it.each([
+    ["/raw/", 'must not start with "/"'],
+    ["raw//", 'must not contain "//"'],
+    ["raw/../", 'must not contain ".."'],
+    ["a/..b/", 'must not contain ".."'],
+  ])("rejects at cold start the S3_PREFIX %s, which %s", (prefix, reason) => {
+    expect(() => readConfig({ S3_BUCKET: "logs", S3_PREFIX: prefix })).toThrow(
+      `Invalid processor configuration: S3_PREFIX ${reason} (${KEY_PREFIX_RULES}), got "${prefix}"`,
     );
   });
 

@@ -2,7 +2,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { defaultMaxPayloadBytes } from "../../../functions/waf-log-processor/config";
+import { defaultMaxPayloadBytes } from "../../../functions/waf-log-processor/environment";
 import {
   CONFLICT_MAX_ATTEMPTS,
   ConfigError,

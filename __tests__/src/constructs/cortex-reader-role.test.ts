@@ -1,4 +1,3 @@
-import { Testing, TerraformStack } from "cdktf";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CortexReaderRole } from "../../../src/constructs/cortex-reader-role";
 import { blockOf, policyOf, ref, synthesizeStack, type Synthesized } from "../../helpers/stack";
@@ -8,7 +7,7 @@ describe("CortexReaderRole", () => {
   let reader: CortexReaderRole;
   beforeAll(() => {
     synthesized = synthesizeStack();
-    reader = synthesized.stack.cortexReaderRole;
+    reader = synthesized.stack.pipeline.archive.cortexReaderRole;
   });
 
   it("is named after the stack", () => {
@@ -35,7 +34,7 @@ describe("CortexReaderRole", () => {
         Sid: "ReadLogObjects",
         Effect: "Allow",
         Action: "s3:GetObject",
-        Resource: `${ref(synthesized.stack.logArchiveBucket.bucket, "arn")}/raw/*`,
+        Resource: `${ref(synthesized.stack.pipeline.archive.logArchiveBucket.bucket, "arn")}/raw/*`,
       },
       {
         Sid: "ConsumeNotifications",
@@ -46,7 +45,7 @@ describe("CortexReaderRole", () => {
           "sqs:ChangeMessageVisibility",
           "sqs:GetQueueAttributes",
         ],
-        Resource: ref(synthesized.stack.notificationQueues.queue, "arn"),
+        Resource: ref(synthesized.stack.pipeline.archive.notificationQueues.queue, "arn"),
       },
     ]);
   });
@@ -58,31 +57,7 @@ describe("CortexReaderRole", () => {
 
   it("trusts the FedRAMP Cortex account when the tenant is FedRAMP", () => {
     const { stack, tf } = synthesizeStack({ cortex: { fedramp: true } });
-    const trust = policyOf(blockOf(tf, stack.cortexReaderRole.role), "assume_role_policy");
+    const trust = policyOf(blockOf(tf, stack.pipeline.archive.cortexReaderRole.role), "assume_role_policy");
     expect(trust.Statement[0]?.Principal).toEqual({ AWS: "arn:aws:iam::685269782068:root" });
-  });
-
-  it("reports every invalid prop at once", () => {
-    const stack = new TerraformStack(Testing.app(), "test");
-    expect(
-      () =>
-        new CortexReaderRole(stack, "Reader", {
-          roleName: "has space",
-          cortexAccountId: "6742885340",
-          externalId: "",
-          region: "us-east-1",
-          bucketArn: "arn:aws:s3:::b",
-          keyPrefix: "/raw/",
-          queueArn: "arn:aws:sqs:us-east-1:111122223333:q",
-        }),
-    ).toThrow(
-      [
-        "Invalid CortexReaderRole props (4 problems):",
-        '  - props.cortexAccountId: must be a 12-digit AWS account id, got "6742885340"',
-        '  - props.roleName: must be 1–64 characters of letters, digits and +=,.@_-, got "has space"',
-        '  - props.externalId: must not be empty, got ""',
-        '  - props.keyPrefix: must be a non-empty key prefix ending in "/" without "*" or a leading "/", got "/raw/"',
-      ].join("\n"),
-    );
   });
 });

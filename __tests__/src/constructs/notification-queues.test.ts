@@ -1,5 +1,4 @@
 import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
-import { Testing, TerraformStack } from "cdktf";
 import { beforeAll, describe, expect, it } from "vitest";
 import { NotificationQueues } from "../../../src/constructs/notification-queues";
 import {
@@ -17,7 +16,7 @@ describe("NotificationQueues", () => {
   let queues: NotificationQueues;
   beforeAll(() => {
     synthesized = synthesizeStack();
-    queues = synthesized.stack.notificationQueues;
+    queues = synthesized.stack.pipeline.archive.notificationQueues;
   });
 
   it("keeps notifications 7 days with a 900-second visibility timeout and SSE-SQS", () => {
@@ -66,7 +65,7 @@ describe("NotificationQueues", () => {
   });
 
   it("lets S3 send only for this bucket and account, denies requests without TLS, and allows nothing else", () => {
-    const bucket = synthesized.stack.logArchiveBucket.bucket;
+    const bucket = synthesized.stack.pipeline.archive.logArchiveBucket.bucket;
     const block = blockOf(synthesized.tf, queues.queuePolicy);
     expect(block.queue_url).toBe(ref(queues.queue, "url"));
     expect(policyOf(block)).toEqual({
@@ -116,7 +115,7 @@ describe("NotificationQueues", () => {
 
   it("notifies the queue of new objects under the prefix ending in .jsonl.gz", () => {
     expect(synthesized.json).toHaveResourceWithProperties(S3BucketNotification, {
-      bucket: ref(synthesized.stack.logArchiveBucket.bucket, "id"),
+      bucket: ref(synthesized.stack.pipeline.archive.logArchiveBucket.bucket, "id"),
       queue: [
         {
           id: "waf-log-objects",
@@ -140,42 +139,12 @@ describe("NotificationQueues", () => {
       s3Prefix: "logs/",
       queue: { visibilityTimeoutSeconds: 120, maxReceiveCount: 5, deadLetterRetentionDays: 10 },
     });
-    const custom = stack.notificationQueues;
+    const custom = stack.pipeline.archive.notificationQueues;
     expect(blockOf(tf, custom.queue).visibility_timeout_seconds).toBe(120);
     expect(JSON.parse(blockOf(tf, custom.redrivePolicy).redrive_policy as string).maxReceiveCount).toBe(5);
     expect(blockOf(tf, custom.deadLetterQueue).message_retention_seconds).toBe(10 * 86_400);
     expect(
       (blockOf(tf, custom.bucketNotification).queue as { filter_prefix: string }[])[0]?.filter_prefix,
     ).toBe("logs/");
-  });
-
-  it("reports every invalid prop at once", () => {
-    const stack = new TerraformStack(Testing.app(), "test");
-    expect(
-      () =>
-        new NotificationQueues(stack, "Queues", {
-          queueName: "q",
-          deadLetterQueueName: "dlq",
-          bucketName: "b",
-          bucketArn: "arn:aws:s3:::b",
-          accountId: "1234",
-          keyPrefix: "*/",
-          keySuffix: "",
-          visibilityTimeoutSeconds: -1,
-          retentionDays: 7,
-          maxReceiveCount: 0,
-          deadLetterRetentionDays: 7,
-        }),
-    ).toThrow(
-      [
-        "Invalid NotificationQueues props (6 problems):",
-        '  - props.accountId: must be a 12-digit AWS account id, got "1234"',
-        '  - props.keyPrefix: must be a non-empty key prefix ending in "/" without "*" or a leading "/", got "*/"',
-        '  - props.keySuffix: must not be empty, got ""',
-        "  - props.visibilityTimeoutSeconds: must be a whole number from 0 to 43200 seconds, got -1",
-        "  - props.maxReceiveCount: must be a whole number from 1 to 1000, got 0",
-        "  - props.deadLetterRetentionDays: must be greater than props.retentionDays (7): a message keeps its original enqueue time in the dead-letter queue, got 7",
-      ].join("\n"),
-    );
   });
 });

@@ -1,9 +1,4 @@
-import { TerraformStack, Testing } from "cdktf";
 import { beforeAll, describe, expect, it } from "vitest";
-import { PipelineKey } from "../../../src/constructs/pipeline-key";
-import { PipelineKeyPolicy } from "../../../src/constructs/pipeline-key-policy";
-import { PropsError } from "../../../src/constructs/props-error";
-import { applySecurityRules } from "../../../src/rules";
 import { addressOf, blockOf, policyOf, ref, resourcesOfType, synthesizeStack } from "../../helpers/stack";
 import type { Synthesized } from "../../helpers/stack";
 import { buildStack } from "../../helpers/stack";
@@ -15,9 +10,9 @@ const EXISTING_KEY = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-
 function queueBlocks(synthesized: Synthesized) {
   const { stack, tf } = synthesized;
   return [
-    stack.notificationQueues.queue,
-    stack.notificationQueues.deadLetterQueue,
-    stack.processor.failureQueue,
+    stack.pipeline.archive.notificationQueues.queue,
+    stack.pipeline.archive.notificationQueues.deadLetterQueue,
+    stack.pipeline.forwarder.processor.failureQueue,
   ].map((queue) => blockOf(tf, queue));
 }
 
@@ -34,16 +29,16 @@ describe("encryption", () => {
     });
 
     it("creates no KMS key", () => {
-      expect([resourcesOfType(synthesized.tf, "aws_kms_key"), synthesized.stack.kmsKeyArn]).toEqual([
-        {},
-        undefined,
-      ]);
+      expect([
+        resourcesOfType(synthesized.tf, "aws_kms_key"),
+        synthesized.stack.pipeline.archive.kmsKeyArn,
+      ]).toEqual([{}, undefined]);
     });
 
     it("encrypts the bucket with SSE-S3", () => {
-      expect(blockOf(synthesized.tf, synthesized.stack.logArchiveBucket.encryption).rule).toEqual([
-        { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } },
-      ]);
+      expect(
+        blockOf(synthesized.tf, synthesized.stack.pipeline.archive.logArchiveBucket.encryption).rule,
+      ).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }]);
     });
 
     it("encrypts every queue with SSE-SQS", () => {
@@ -54,7 +49,10 @@ describe("encryption", () => {
 
     it("grants no KMS action to the roles", () => {
       const { stack, tf } = synthesized;
-      const actions = [stack.processor.rolePolicy, stack.cortexReaderRole.policy]
+      const actions = [
+        stack.pipeline.forwarder.processor.rolePolicy,
+        stack.pipeline.archive.cortexReaderRole.policy,
+      ]
         .flatMap((policy) => policyOf(blockOf(tf, policy)).Statement)
         .flatMap((s) => [s.Action].flat());
       expect(actions.filter((action) => action.startsWith("kms:"))).toEqual([]);
@@ -66,7 +64,7 @@ describe("encryption", () => {
     let keyArn: string;
     beforeAll(() => {
       synthesized = synthesizeStack({ encryption: "kms", alarms: { email: ["secops@example.com"] } });
-      keyArn = ref(synthesized.stack.pipelineKey!.key, "arn");
+      keyArn = ref(synthesized.stack.pipeline.archive.pipelineKey!.key, "arn");
     });
 
     it("creates one symmetric key with rotation on and a 30-day deletion window", () => {
@@ -82,7 +80,7 @@ describe("encryption", () => {
     });
 
     it("names the key with the alias alias/waf-log-pipeline-<env>", () => {
-      const key = synthesized.stack.pipelineKey!;
+      const key = synthesized.stack.pipeline.archive.pipelineKey!;
       expect(blockOf(synthesized.tf, key.alias)).toEqual({
         name: "alias/waf-log-pipeline-dev",
         target_key_id: ref(key.key, "key_id"),
@@ -90,7 +88,9 @@ describe("encryption", () => {
     });
 
     it("encrypts the bucket with SSE-KMS under the key, with an S3 Bucket Key", () => {
-      expect(blockOf(synthesized.tf, synthesized.stack.logArchiveBucket.encryption).rule).toEqual([
+      expect(
+        blockOf(synthesized.tf, synthesized.stack.pipeline.archive.logArchiveBucket.encryption).rule,
+      ).toEqual([
         {
           apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: keyArn },
           bucket_key_enabled: true,
@@ -110,8 +110,8 @@ describe("encryption", () => {
 
     it("has a key policy for the account, S3, the processor, Cortex and CloudWatch", () => {
       const { stack, tf } = synthesized;
-      const block = blockOf(tf, stack.pipelineKeyPolicy!.policy);
-      expect(block.key_id).toBe(ref(stack.pipelineKey!.key, "key_id"));
+      const block = blockOf(tf, stack.pipeline.archive.pipelineKeyPolicy!.policy);
+      expect(block.key_id).toBe(ref(stack.pipeline.archive.pipelineKey!.key, "key_id"));
       expect(policyOf(block).Statement).toEqual([
         {
           Sid: "AccountAdministersKey",
@@ -128,20 +128,20 @@ describe("encryption", () => {
           Resource: "*",
           Condition: {
             StringEquals: { "aws:SourceAccount": "111122223333" },
-            ArnLike: { "aws:SourceArn": ref(stack.logArchiveBucket.bucket, "arn") },
+            ArnLike: { "aws:SourceArn": ref(stack.pipeline.archive.logArchiveBucket.bucket, "arn") },
           },
         },
         {
           Sid: "ProcessorWritesObjectsAndFailures",
           Effect: "Allow",
-          Principal: { AWS: ref(stack.processor.role, "arn") },
+          Principal: { AWS: ref(stack.pipeline.forwarder.processor.role, "arn") },
           Action: ["kms:GenerateDataKey", "kms:Decrypt"],
           Resource: "*",
         },
         {
           Sid: "CortexReaderDecrypts",
           Effect: "Allow",
-          Principal: { AWS: ref(stack.cortexReaderRole.role, "arn") },
+          Principal: { AWS: ref(stack.pipeline.archive.cortexReaderRole.role, "arn") },
           Action: ["kms:Decrypt"],
           Resource: "*",
         },
@@ -157,7 +157,7 @@ describe("encryption", () => {
     });
 
     it("lets the processor role generate data keys and decrypt with the key", () => {
-      const block = blockOf(synthesized.tf, synthesized.stack.processor.rolePolicy);
+      const block = blockOf(synthesized.tf, synthesized.stack.pipeline.forwarder.processor.rolePolicy);
       expect(statement(block, "UseLogKey")).toEqual({
         Sid: "UseLogKey",
         Effect: "Allow",
@@ -167,7 +167,7 @@ describe("encryption", () => {
     });
 
     it("lets the Cortex reader role decrypt with the key", () => {
-      const block = blockOf(synthesized.tf, synthesized.stack.cortexReaderRole.policy);
+      const block = blockOf(synthesized.tf, synthesized.stack.pipeline.archive.cortexReaderRole.policy);
       expect(statement(block, "DecryptLogObjectsAndNotifications")).toEqual({
         Sid: "DecryptLogObjectsAndNotifications",
         Effect: "Allow",
@@ -178,9 +178,9 @@ describe("encryption", () => {
 
     it("configures the bucket notification only after the key policy lets S3 use the key", () => {
       const { stack, tf } = synthesized;
-      expect(blockOf(tf, stack.notificationQueues.bucketNotification).depends_on).toEqual([
-        addressOf(stack.notificationQueues.queuePolicy),
-        addressOf(stack.pipelineKeyPolicy!.policy),
+      expect(blockOf(tf, stack.pipeline.archive.notificationQueues.bucketNotification).depends_on).toEqual([
+        addressOf(stack.pipeline.archive.notificationQueues.queuePolicy),
+        addressOf(stack.pipeline.archive.pipelineKeyPolicy!.policy),
       ]);
     });
 
@@ -190,7 +190,9 @@ describe("encryption", () => {
 
     it("leaves CloudWatch out of the key policy when no alarm notifies a topic", () => {
       const { stack, tf } = synthesizeStack({ encryption: "kms" });
-      const sids = policyOf(blockOf(tf, stack.pipelineKeyPolicy!.policy)).Statement.map((s) => s.Sid);
+      const sids = policyOf(blockOf(tf, stack.pipeline.archive.pipelineKeyPolicy!.policy)).Statement.map(
+        (s) => s.Sid,
+      );
       expect(sids).not.toContain("CloudWatchPublishesAlarms");
     });
   });
@@ -209,7 +211,10 @@ describe("encryption", () => {
     });
 
     it("encrypts the bucket and every queue with the configured key", () => {
-      const bucketRule = blockOf(synthesized.tf, synthesized.stack.logArchiveBucket.encryption).rule as {
+      const bucketRule = blockOf(
+        synthesized.tf,
+        synthesized.stack.pipeline.archive.logArchiveBucket.encryption,
+      ).rule as {
         apply_server_side_encryption_by_default: { kms_master_key_id: string };
       }[];
       expect([
@@ -221,55 +226,22 @@ describe("encryption", () => {
     it("grants the roles the key in their own policies", () => {
       const { stack, tf } = synthesized;
       expect([
-        statement(blockOf(tf, stack.processor.rolePolicy), "UseLogKey")?.Resource,
-        statement(blockOf(tf, stack.cortexReaderRole.policy), "DecryptLogObjectsAndNotifications")?.Resource,
+        statement(blockOf(tf, stack.pipeline.forwarder.processor.rolePolicy), "UseLogKey")?.Resource,
+        statement(
+          blockOf(tf, stack.pipeline.archive.cortexReaderRole.policy),
+          "DecryptLogObjectsAndNotifications",
+        )?.Resource,
       ]).toEqual([EXISTING_KEY, EXISTING_KEY]);
     });
   });
 
   it("passes every security rule with the key, the alarms and their topic", () => {
     const stack = buildStack({ encryption: "kms", alarms: { email: ["secops@example.com"] } });
-    applySecurityRules(stack);
     expect(synthErrors(stack)).toEqual([]);
   });
 
   it("passes every security rule with an existing key", () => {
     const stack = buildStack({ encryption: { type: "kms", keyArn: EXISTING_KEY } });
-    applySecurityRules(stack);
     expect(synthErrors(stack)).toEqual([]);
-  });
-});
-
-describe("PipelineKey", () => {
-  it("rejects an alias that AWS reserves and a deletion window KMS does not accept, all at once", () => {
-    expect(
-      () => new PipelineKey(Testing.app(), "Key", { aliasName: "alias/aws/s3", deletionWindowDays: 3 }),
-    ).toThrow(
-      new PropsError("PipelineKey", [
-        'props.aliasName: must be "alias/" followed by 1–250 letters, digits, / _ -, and not start with "alias/aws/" (reserved for AWS-managed keys), got "alias/aws/s3"',
-        "props.deletionWindowDays: must be a whole number from 7 to 30 days, got 3",
-      ]),
-    );
-  });
-});
-
-describe("PipelineKeyPolicy", () => {
-  it("rejects a log bucket ARN that is not an S3 bucket ARN, with the account, all at once", () => {
-    expect(
-      () =>
-        new PipelineKeyPolicy(new TerraformStack(Testing.app(), "test"), "KeyPolicy", {
-          keyId: "1234abcd-12ab-34cd-56ef-1234567890ab",
-          accountId: "1234",
-          region: "us-east-1",
-          processorRoleArn: "arn:aws:iam::111122223333:role/processor",
-          cortexReaderRoleArn: "arn:aws:iam::111122223333:role/cortex-reader",
-          logBucketArn: "waf-logs",
-        }),
-    ).toThrow(
-      new PropsError("PipelineKeyPolicy", [
-        'props.accountId: must be a 12-digit AWS account id, got "1234"',
-        'props.logBucketArn: must be an S3 bucket ARN (arn:<partition>:s3:::<bucket name>), got "waf-logs"',
-      ]),
-    );
   });
 });

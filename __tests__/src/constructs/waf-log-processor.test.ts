@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
-import { Testing, TerraformStack } from "cdktf";
+import { Testing } from "cdktf";
 import { beforeAll, describe, expect, it } from "vitest";
-import { WafLogProcessor, type WafLogProcessorProps } from "../../../src/constructs/waf-log-processor";
+import { WafLogProcessor } from "../../../src/constructs/waf-log-processor";
 import {
   addressOf,
   blockOf,
@@ -21,13 +21,13 @@ describe("WafLogProcessor", () => {
   let processor: WafLogProcessor;
   beforeAll(() => {
     synthesized = synthesizeStack();
-    processor = synthesized.stack.processor;
+    processor = synthesized.stack.pipeline.forwarder.processor;
   });
 
   it("copies the bundle into the stack directory as a file asset", () => {
     const stack = buildStack();
     const outdir = Testing.fullSynth(stack);
-    const copied = join(outdir, "stacks", stack.node.id, stack.processor.bundle.path);
+    const copied = join(outdir, "stacks", stack.node.id, stack.pipeline.forwarder.processor.bundle.path);
     expect(readFileSync(copied, "utf8")).toBe(readFileSync(testBundlePath(), "utf8"));
   });
 
@@ -63,7 +63,7 @@ describe("WafLogProcessor", () => {
   it("passes the bucket, prefix, gzip level, environment and Powertools settings in its environment", () => {
     expect(blockOf(synthesized.tf, processor.function).environment).toEqual({
       variables: {
-        S3_BUCKET: ref(synthesized.stack.logArchiveBucket.bucket, "id"),
+        S3_BUCKET: ref(synthesized.stack.pipeline.archive.logArchiveBucket.bucket, "id"),
         S3_PREFIX: "raw/",
         GZIP_LEVEL: "6",
         ENVIRONMENT_NAME: "dev",
@@ -102,7 +102,7 @@ describe("WafLogProcessor", () => {
         Sid: "PutLogObjects",
         Effect: "Allow",
         Action: "s3:PutObject",
-        Resource: `${ref(synthesized.stack.logArchiveBucket.bucket, "arn")}/raw/*`,
+        Resource: `${ref(synthesized.stack.pipeline.archive.logArchiveBucket.bucket, "arn")}/raw/*`,
       },
       {
         Sid: "WriteOwnLogGroup",
@@ -161,7 +161,7 @@ describe("WafLogProcessor", () => {
         logRetentionDays: 90,
       },
     });
-    const custom = stack.processor;
+    const custom = stack.pipeline.forwarder.processor;
     expect(blockOf(tf, custom.function)).toMatchObject({
       memory_size: 1024,
       timeout: 60,
@@ -170,55 +170,4 @@ describe("WafLogProcessor", () => {
     });
     expect(blockOf(tf, custom.logGroup).retention_in_days).toBe(90);
   });
-
-  it("tells the user to build the bundle when it is missing", () => {
-    const stack = new TerraformStack(Testing.app(), "test");
-    expect(
-      () =>
-        new WafLogProcessor(stack, "Processor", { ...validProps(), bundlePath: "dist/missing/index.cjs" }),
-    ).toThrow(
-      "Invalid WafLogProcessor props (1 problem):\n  - props.bundlePath: no file at dist/missing/index.cjs; build the processor first with `npm run build` (`npm run synth` does it)",
-    );
-    expect(existsSync("dist/missing/index.cjs")).toBe(false);
-  });
-
-  it("reports every invalid prop at once", () => {
-    const stack = new TerraformStack(Testing.app(), "test");
-    expect(
-      () =>
-        new WafLogProcessor(stack, "Processor", {
-          ...validProps(),
-          logGroupName: "/aws/lambda/other",
-          gzipLevel: 0,
-          memoryMb: 100,
-          timeoutSeconds: 901,
-          logRetentionDays: 2,
-          maximumRetryAttempts: 3,
-        }),
-    ).toThrow(
-      [
-        "Invalid WafLogProcessor props (6 problems):",
-        '  - props.logGroupName: must be "/aws/lambda/fn" (where Lambda writes), got "/aws/lambda/other"',
-        "  - props.gzipLevel: must be a whole number from 1 to 9, got 0",
-        "  - props.memoryMb: must be a whole number from 128 to 10240 MB, got 100",
-        "  - props.timeoutSeconds: must be a whole number from 1 to 900 seconds, got 901",
-        "  - props.logRetentionDays: must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 days, got 2",
-        "  - props.maximumRetryAttempts: must be a whole number from 0 to 2, got 3",
-      ].join("\n"),
-    );
-  });
 });
-
-function validProps(): WafLogProcessorProps {
-  return {
-    functionName: "fn",
-    roleName: "fn",
-    logGroupName: "/aws/lambda/fn",
-    failureQueueName: "fn-failures",
-    bundlePath: testBundlePath(),
-    bucketName: "bucket",
-    bucketArn: "arn:aws:s3:::bucket",
-    keyPrefix: "raw/",
-    environmentName: "test",
-  };
-}

@@ -1,9 +1,5 @@
 import { TerraformStack, Testing } from "cdktf";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  WafLogSubscription,
-  type WafLogSubscriptionProps,
-} from "../../../src/constructs/waf-log-subscription";
 import { WafLogging, type WafLoggingProps } from "../../../src/constructs/waf-logging";
 import { buildStack } from "../../helpers/stack";
 import {
@@ -17,14 +13,13 @@ import {
 } from "../../helpers/stack";
 import { allWafOptions, webAclArn } from "../../helpers/waf";
 import { synthErrors } from "../rules/rule-test-kit";
-import { applySecurityRules } from "../../../src/rules";
 
 const SHOP_ALB = webAclArn("shop-alb");
 const SHOP_CLOUDFRONT = webAclArn("shop-cloudfront", { scope: "global" });
 
 /** The WafLogging construct of a synthesized stack (fails the test when the stack has none). */
 function wafLogging(synthesized: Synthesized): WafLogging {
-  const construct = synthesized.stack.wafLogging;
+  const construct = synthesized.stack.pipeline.wafLogging;
   if (construct === undefined) throw new Error("the stack has no WafLogging");
   return construct;
 }
@@ -122,7 +117,7 @@ describe("WafLogging with every option on", () => {
 
   it("subscribes the created log groups by reference, so they exist before the subscription filters", () => {
     expect(
-      synthesized.stack.subscriptions.map(
+      synthesized.stack.pipeline.forwarder.subscriptions.map(
         (s) => blockOf(synthesized.tf, s.subscriptionFilter).log_group_name,
       ),
     ).toEqual([
@@ -132,7 +127,7 @@ describe("WafLogging with every option on", () => {
   });
 
   it("passes the processor-side redacted headers to the function as REDACT_HEADERS", () => {
-    const fn = blockOf(synthesized.tf, synthesized.stack.processor.function) as {
+    const fn = blockOf(synthesized.tf, synthesized.stack.pipeline.forwarder.processor.function) as {
       environment: { variables: Record<string, string> };
     };
     expect(fn.environment.variables.REDACT_HEADERS).toBe("authorization,x-api-key");
@@ -154,7 +149,6 @@ describe("WafLogging with every option on", () => {
 
   it("synthesizes without a security rule violation", () => {
     const stack = buildStack(allWafOptions());
-    applySecurityRules(stack);
     expect(synthErrors(stack)).toEqual([]);
   });
 });
@@ -162,13 +156,13 @@ describe("WafLogging with every option on", () => {
 describe("WafLogging defaults", () => {
   it("adds no WAF resources and no REDACT_HEADERS to an environment without waf", () => {
     const { tf, stack } = synthesizeStack();
-    expect(stack.wafLogging).toBeUndefined();
+    expect(stack.pipeline.wafLogging).toBeUndefined();
     expect(resourcesOfType(tf, "aws_wafv2_web_acl_logging_configuration")).toEqual({});
     expect(resourcesOfType(tf, "aws_cloudwatch_log_resource_policy")).toEqual({});
     expect(Object.keys(resourcesOfType(tf, "aws_cloudwatch_log_group"))).toEqual([
-      addressOf(stack.processor.logGroup).split(".")[1],
+      addressOf(stack.pipeline.forwarder.processor.logGroup).split(".")[1],
     ]);
-    const fn = blockOf(tf, stack.processor.function) as {
+    const fn = blockOf(tf, stack.pipeline.forwarder.processor.function) as {
       environment: { variables: Record<string, string> };
     };
     expect(fn.environment.variables).not.toHaveProperty("REDACT_HEADERS");
@@ -189,7 +183,8 @@ describe("WafLogging defaults", () => {
     expect(logging.logDeliveryPolicy).toBeUndefined();
     expect(blockOf(synthesized.tf, logging.loggingConfigurations[0]!)).not.toHaveProperty("depends_on");
     expect(
-      blockOf(synthesized.tf, synthesized.stack.subscriptions[0]!.subscriptionFilter).log_group_name,
+      blockOf(synthesized.tf, synthesized.stack.pipeline.forwarder.subscriptions[0]!.subscriptionFilter)
+        .log_group_name,
     ).toBe("aws-waf-logs-example");
   });
 
@@ -288,11 +283,11 @@ describe("WafLogging props", () => {
     ).toThrow(
       [
         "Invalid WafLogging props (5 problems):",
-        '  - props.webAcls[0].arn: must be a wafv2 web ACL ARN (arn:<partition>:wafv2:<region>:<account>:<regional|global>/webacl/<name>/<id>), got "arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/shop"',
-        "  - props.webAcls[1].arn: a global (CloudFront) web ACL logs only to us-east-1: needs region and ARN region us-east-1, got region eu-west-1 and ARN region us-east-1",
-        "  - props.webAcls[2].arn: must be in account 111122223333, got 999988887777",
-        '  - props.webAcls[2].logGroupName: must start with "aws-waf-logs-" (AWS WAF writes only to such log groups), got "logs"',
-        "  - props.webAcls[3].arn: must be in region eu-west-1, got eu-central-1",
+        '  - webAcls[0].arn: must be a wafv2 web ACL ARN like "arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/<name>/<id>" (or ":global/webacl/" for CloudFront), got "arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/shop"',
+        '  - webAcls[2].logGroupName: must be a log group name that starts with "aws-waf-logs-" (AWS WAF writes only to such log groups), up to 512 characters of letters, digits, _ - / . #, got "logs"',
+        `  - webAcls[1].arn: is a global (CloudFront) web ACL, which logs only to a log group in us-east-1: deploy it from an environment whose region is "us-east-1" (this one is eu-west-1), got "${webAclArn("cdn", { scope: "global" })}"`,
+        `  - webAcls[2].arn: must be a web ACL of the construct's account 111122223333 (WAF logs only to a log group in the web ACL's own account), got account 999988887777 in "${webAclArn("other", { region: "eu-west-1", account: "999988887777" })}"`,
+        `  - webAcls[3].arn: must be a web ACL in the construct's region eu-west-1 (WAF logs only to a log group in the web ACL's own region), got region eu-central-1 in "${webAclArn("shop", { region: "eu-central-1" })}"`,
       ].join("\n"),
     );
   });
@@ -308,9 +303,9 @@ describe("WafLogging props", () => {
     ).toThrow(
       [
         "Invalid WafLogging props (3 problems):",
-        '  - props.managedLogGroupNames[0]: must start with "aws-waf-logs-" (AWS WAF writes only to such log groups), up to 512 characters of letters, digits, _ - / . #, got "waf-logs"',
-        "  - props.retentionDays: must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 days, got 10",
-        "  - props.logDeliveryPolicyName: must be a policy name of 1–255 characters without spaces when managedLogGroupNames is not empty, got undefined",
+        "  - retentionDays: must be one of the retention periods CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 days, got 10",
+        '  - managedLogGroupNames[0]: must be a log group name that starts with "aws-waf-logs-" (AWS WAF writes only to such log groups), up to 512 characters of letters, digits, _ - / . #, got "waf-logs"',
+        "  - logDeliveryPolicyName: is required when managedLogGroupNames is not empty",
       ].join("\n"),
     );
   });
@@ -324,92 +319,9 @@ describe("WafLogging props", () => {
     ).toThrow(
       [
         "Invalid WafLogging props (2 problems):",
-        '  - props.redactedFields[0].name: must be a lowercase HTTP header name (WAF compares it in lower case), got "Authorization"',
-        "  - props.loggingFilter: must set exactly one of keepActions and dropLabels",
+        '  - redactedFields[0].name: must be a lowercase HTTP header name (WAF compares it in lower case), got "Authorization"',
+        "  - loggingFilter.dropLabels: cannot be combined with keepActions: choose one filter (keep only some actions, or drop records by label)",
       ].join("\n"),
     );
-  });
-});
-
-describe("WafLogSubscription guards", () => {
-  const valid: WafLogSubscriptionProps = {
-    logGroupName: "aws-waf-logs-shop",
-    region: "us-east-1",
-    accountId: "111122223333",
-    functionName: "fn",
-    functionArn: "arn:aws:lambda:us-east-1:111122223333:function:fn",
-    filterName: "fn",
-    functionLogGroupName: "/aws/lambda/fn",
-  };
-  const build = (overrides: Partial<WafLogSubscriptionProps>) => () =>
-    new WafLogSubscription(new TerraformStack(Testing.app(), "test"), "Subscription", {
-      ...valid,
-      ...overrides,
-    });
-
-  it("refuses to subscribe the function's own log group", () => {
-    expect(build({ logGroupName: "aws-waf-logs-fn", functionLogGroupName: "aws-waf-logs-fn" })).toThrow(
-      [
-        "Invalid WafLogSubscription props (1 problem):",
-        '  - props.logGroupName: must not be the function\'s own log group "aws-waf-logs-fn": the function would process its own log lines in an endless loop',
-      ].join("\n"),
-    );
-  });
-
-  it("names both reasons when the function's own log group also lacks the WAF prefix", () => {
-    expect(build({ logGroupName: "/aws/lambda/fn" })).toThrow(
-      [
-        "Invalid WafLogSubscription props (2 problems):",
-        '  - props.logGroupName: must start with "aws-waf-logs-" (AWS WAF writes only to such log groups), got "/aws/lambda/fn"',
-        '  - props.logGroupName: must not be the function\'s own log group "/aws/lambda/fn": the function would process its own log lines in an endless loop',
-      ].join("\n"),
-    );
-  });
-
-  it("refuses a third subscription filter on the log group", () => {
-    expect(build({ otherSubscriptionFilters: 2 })).toThrow(
-      [
-        "Invalid WafLogSubscription props (1 problem):",
-        "  - props.otherSubscriptionFilters: must be 0 or 1: CloudWatch Logs allows at most 2 subscription filters per log group and this construct adds one, got 2",
-      ].join("\n"),
-    );
-  });
-
-  it("accepts one other subscription filter", () => {
-    expect(build({ otherSubscriptionFilters: 1 })).not.toThrow();
-  });
-
-  it("rejects a log group resource of another name", () => {
-    const stack = new TerraformStack(Testing.app(), "test");
-    const logging = new WafLogging(stack, "WafLogging", {
-      region: "us-east-1",
-      accountId: "111122223333",
-      managedLogGroupNames: ["aws-waf-logs-other"],
-      logDeliveryPolicyName: "policy",
-    });
-    expect(
-      () =>
-        new WafLogSubscription(stack, "Subscription", {
-          ...valid,
-          logGroup: logging.logGroups.get("aws-waf-logs-other"),
-        }),
-    ).toThrow(
-      [
-        "Invalid WafLogSubscription props (1 problem):",
-        '  - props.logGroup: must be the log group named by props.logGroupName ("aws-waf-logs-shop"), got "aws-waf-logs-other"',
-      ].join("\n"),
-    );
-  });
-
-  it("rejects the log group of the stack's processor", () => {
-    const stack = buildStack();
-    expect(
-      () =>
-        new WafLogSubscription(stack, "Again", {
-          ...valid,
-          logGroupName: stack.processor.logGroup.nameInput!,
-          functionLogGroupName: stack.processor.logGroup.nameInput!,
-        }),
-    ).toThrow(/must not be the function's own log group "\/aws\/lambda\/waf-log-pipeline-dev-processor"/);
   });
 });

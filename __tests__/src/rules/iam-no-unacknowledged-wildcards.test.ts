@@ -9,7 +9,7 @@ import {
   IamNoUnacknowledgedWildcards,
   isWildcardResource,
 } from "../../../src/rules/iam/iam-no-unacknowledged-wildcards";
-import { acknowledgeWildcard } from "../../../src/rules/wildcard-acknowledgement";
+import { addSuppressions } from "../../../src/rules/suppressions";
 import { compliantBucket, errorsOf, newStack } from "./rule-test-kit";
 
 const REQUIREMENT =
@@ -80,32 +80,32 @@ describe("IamNoUnacknowledgedWildcards (WLP-IAM-1)", () => {
     ]);
   });
 
-  it("accepts a wildcard acknowledged with a written reason on the construct above the policy", () => {
+  it("accepts a wildcard suppressed with a written reason on the construct above the policy", () => {
     const stack = newStack();
     const processor = new Construct(stack, "processor");
     const bucket = compliantBucket(stack, "archive");
     rolePolicy(processor, { Effect: "Allow", Action: "s3:Put*", Resource: `${bucket.arn}/raw/*` });
-    acknowledgeWildcard(processor, "s3:Put*", REASON);
+    addSuppressions(processor, [{ id: "WLP-IAM-1", appliesTo: ["s3:Put*"], reason: REASON }]);
 
     expect(errorsOf(stack, new IamNoUnacknowledgedWildcards())).toEqual([]);
   });
 
-  it("does not extend an acknowledgement to another wildcard", () => {
+  it("does not extend a suppression to another wildcard", () => {
     const stack = newStack();
     const policy = rolePolicy(stack, { Effect: "Allow", Action: "s3:*", Resource: "*" });
-    acknowledgeWildcard(policy, "s3:*", REASON);
+    addSuppressions(policy, [{ id: "WLP-IAM-1", appliesTo: ["s3:*"], reason: REASON }]);
 
     expect(errorsOf(stack, new IamNoUnacknowledgedWildcards())).toEqual([
       `${REQUIREMENT}: aws_iam_role_policy.policy (policy) statement 1 allows the wildcard resource "*" without a written reason`,
     ]);
   });
 
-  it("refuses an acknowledgement without a real reason", () => {
+  it("suppresses every finding of the rule with a suppression that lists nothing", () => {
     const stack = newStack();
+    const policy = rolePolicy(stack, { Effect: "Allow", Action: "s3:*", Resource: "*" });
+    addSuppressions(policy, [{ id: "WLP-IAM-1", reason: REASON }]);
 
-    expect(() => acknowledgeWildcard(stack, "s3:*", "needed")).toThrow(
-      'acknowledgeWildcard(test, "s3:*"): the reason must say why, in at least 20 characters (got "needed")',
-    );
+    expect(errorsOf(stack, new IamNoUnacknowledgedWildcards())).toEqual([]);
   });
 
   it("ignores wildcards in Deny statements, which restrict", () => {
@@ -150,7 +150,7 @@ describe("IamNoUnacknowledgedWildcards (WLP-IAM-1)", () => {
     policy.policy = "not a policy";
 
     expect(errorsOf(stack, new IamNoUnacknowledgedWildcards())).toEqual([
-      `${REQUIREMENT}: aws_iam_role_policy.policy (policy) cannot be read: expected a JSON policy document, a jsonencode expression or a reference to an aws_iam_policy_document, found "not a policy"`,
+      `${REQUIREMENT}: aws_iam_role_policy.policy (policy) cannot be read: expected a JSON policy document (JSON.stringify or Fn.jsonencode) or a reference to an aws_iam_policy_document, found "not a policy"`,
     ]);
   });
 });

@@ -7,7 +7,8 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { SqsQueue, type SqsQueueConfig } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
-import { Aspects, type IAspect, TerraformStack, Testing } from "cdktf";
+import { Aspects, TerraformStack, Testing } from "cdktf";
+import { type SecurityRule, WafLogPipelineChecks } from "../../../src/rules";
 import type { Construct } from "constructs";
 
 /** A stack with an AWS provider in a fresh test app. */
@@ -17,10 +18,15 @@ export function newStack(): TerraformStack {
   return stack;
 }
 
-/** Adds `rule` to the stack, runs the aspects as synth does, and returns every error annotation text. */
-export function errorsOf(stack: TerraformStack, rule: IAspect): string[] {
-  Aspects.of(stack).add(rule);
+/** Adds a pack of only `rule` to the stack, runs the aspects as synth does, and returns every error annotation text. */
+export function errorsOf(stack: TerraformStack, rule: SecurityRule): string[] {
+  Aspects.of(stack).add(new WafLogPipelineChecks({ rules: [rule], log: () => {} }));
   return synthErrors(stack);
+}
+
+/** Adds every security check to the stack (a stack that has none yet), printing suppressions to `log`. */
+export function addChecks(stack: TerraformStack, log: (line: string) => void = () => {}): void {
+  Aspects.of(stack).add(new WafLogPipelineChecks({ log }));
 }
 
 /** Runs the stack's aspects as synth does and returns every error annotation text. */

@@ -83,7 +83,7 @@ describe("S3BucketTlsOnly (WLP-S3-2)", () => {
     new S3BucketPolicy(stack, "policy", { bucket: bucket.id, policy: Fn.file("policy.json") });
 
     expect(errorsOf(stack, new S3BucketTlsOnly())).toEqual([
-      '[WLP-S3-2] Every S3 bucket denies requests without TLS: aws_s3_bucket_policy.policy of aws_s3_bucket.archive cannot be read: expected a JSON policy document, a jsonencode expression or a reference to an aws_iam_policy_document, found "${file(\\"policy.json\\")}"',
+      '[WLP-S3-2] Every S3 bucket denies requests without TLS: aws_s3_bucket_policy.policy of aws_s3_bucket.archive cannot be read: expected a JSON policy document (JSON.stringify or Fn.jsonencode) or a reference to an aws_iam_policy_document, found "${file(\\"policy.json\\")}"',
       "[WLP-S3-2] Every S3 bucket denies requests without TLS: no bucket policy of aws_s3_bucket.archive denies s3:* to every principal when aws:SecureTransport is false on the bucket and its objects",
     ]);
   });

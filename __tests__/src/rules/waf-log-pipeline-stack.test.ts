@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { applySecurityRules } from "../../../src/rules";
-import type { WafLogPipelineStack } from "../../../src/waf-log-pipeline-stack";
-import { buildStack } from "../../helpers/stack";
+import { Testing } from "cdktf";
+import { WafLogPipelineStack } from "../../../src/waf-log-pipeline-stack";
+import { buildStack, environmentConfig, testBundlePath } from "../../helpers/stack";
 import { synthErrors } from "./rule-test-kit";
 
-/** Adds every security rule to the stack and returns the error annotations synth would fail with. */
+/** The error annotations synth would fail with (the stack adds the security checks itself). */
 function securityErrors(stack: WafLogPipelineStack): string[] {
-  applySecurityRules(stack);
   return synthErrors(stack);
 }
 
@@ -31,12 +30,30 @@ describe("WafLogPipelineStack and the security rules", () => {
 
   it("sees the real resources: an AWS-managed key on the notification queue is reported", () => {
     const stack = buildStack();
-    const queue = stack.notificationQueues.queue;
+    const queue = stack.pipeline.archive.notificationQueues.queue;
     queue.addOverride("sqs_managed_sse_enabled", null);
     queue.addOverride("kms_master_key_id", "alias/aws/sqs");
 
     expect(securityErrors(stack).filter((e) => e.startsWith("[WLP-SQS-2]"))).toEqual([
       `[WLP-SQS-2] Every SQS queue is encrypted with SSE-SQS or a customer-managed KMS key, never an AWS-managed key: aws_sqs_queue.${queue.friendlyUniqueId} uses the AWS-managed key alias/aws/sqs, which S3 and other accounts cannot use`,
+    ]);
+  });
+
+  it("prints the suppressions in use: the two wildcards of the created key's policy", () => {
+    const printed: string[] = [];
+    const stack = new WafLogPipelineStack(Testing.app(), {
+      envName: "dev",
+      config: environmentConfig({ encryption: "kms" }),
+      bundlePath: testBundlePath(),
+      processEnv: {},
+      checksLog: (line) => printed.push(line),
+    });
+    const address = `aws_kms_key_policy.${stack.getLogicalId(stack.pipeline.archive.pipelineKeyPolicy!.policy)}`;
+
+    expect(securityErrors(stack)).toEqual([]);
+    expect(printed.map((line) => line.slice(0, line.indexOf("): ") + 1))).toEqual([
+      `Suppressed [WLP-IAM-1] at ${address} (kms:*)`,
+      `Suppressed [WLP-IAM-1] at ${address} (kms:GenerateDataKey*)`,
     ]);
   });
 });

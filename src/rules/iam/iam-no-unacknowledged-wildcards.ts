@@ -1,13 +1,12 @@
 import {
-  type PolicyStatement,
+  type ParsedStatement,
   PolicyReadError,
   documentStatements,
   policyStatements,
   referencedDocument,
 } from "../policy-document";
-import { SecurityRule } from "../security-rule";
+import { type Finding, SecurityRule } from "../security-rule";
 import { type Element, blocks, elementsOfType } from "../terraform-elements";
-import { findWildcardAcknowledgement } from "../wildcard-acknowledgement";
 
 /** Resource types whose arguments hold a policy document, and where. */
 const POLICY_ARGUMENTS: Record<
@@ -39,26 +38,27 @@ const KEY_POLICY_TYPES = new Set(["aws_kms_key", "aws_kms_key_policy"]);
  * - a wildcard resource: `*`, or an ARN whose resource part is only `*` (`arn:aws:sqs:*:*:*`,
  *   `arn:aws:s3:::*`); a prefix such as `<bucket ARN>/raw/*` or `<log group ARN>:*` is scoped and allowed,
  *   and `*` in a key policy means the key itself,
- * unless the exact wildcard string carries a written reason given with `acknowledgeWildcard` on the
- * construct or one above it. `NotAction` and `NotResource` in an `Allow` statement allow everything
+ * unless a suppression with a written reason covers the exact wildcard string (`addSuppressions` with
+ * `appliesTo: ["<wildcard>"]` on the construct or one above it; each finding's `appliesTo` is its
+ * wildcard). `NotAction` and `NotResource` in an `Allow` statement allow everything
  * not listed and are always reported. `Deny` statements are not checked: a wildcard there restricts.
  * A policy the rule cannot read is reported, since it cannot be checked.
  * Source: https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege
  */
 export class IamNoUnacknowledgedWildcards extends SecurityRule {
   readonly id = "WLP-IAM-1";
-  readonly requirement = "No IAM statement allows a wildcard action or resource without a written reason";
+  readonly description = "No IAM statement allows a wildcard action or resource without a written reason";
 
-  protected check(element: Element): string[] {
+  check(element: Element): (string | Finding)[] {
     if (element.kind === "data" && element.type === "aws_iam_policy_document") {
-      let statements: PolicyStatement[];
+      let statements: ParsedStatement[];
       try {
         statements = documentStatements(element, element.construct);
       } catch (error) {
         if (!(error instanceof PolicyReadError)) throw error;
         return [`${element.address} cannot be read: ${error.message}`];
       }
-      return this.statementProblems(element, element.address, statements, usedOnlyAsKeyPolicy(element));
+      return this.statementProblems(element.address, statements, usedOnlyAsKeyPolicy(element));
     }
     const argumentsOf = element.kind === "resource" ? POLICY_ARGUMENTS[element.type] : undefined;
     if (!argumentsOf) return [];
@@ -70,7 +70,7 @@ export class IamNoUnacknowledgedWildcards extends SecurityRule {
           // A referenced aws_iam_policy_document is checked where it is defined.
           if (referencedDocument(value, element.construct)) return [];
           const statements = policyStatements(value, element.construct);
-          return this.statementProblems(element, where, statements, KEY_POLICY_TYPES.has(element.type));
+          return this.statementProblems(where, statements, KEY_POLICY_TYPES.has(element.type));
         } catch (error) {
           if (!(error instanceof PolicyReadError)) throw error;
           return [`${where} cannot be read: ${error.message}`];
@@ -79,27 +79,25 @@ export class IamNoUnacknowledgedWildcards extends SecurityRule {
   }
 
   private statementProblems(
-    element: Element,
     where: string,
-    statements: readonly PolicyStatement[],
+    statements: readonly ParsedStatement[],
     keyPolicy: boolean,
-  ): string[] {
-    const unacknowledged = (wildcard: string) => !findWildcardAcknowledgement(element.construct, wildcard);
+  ): (string | Finding)[] {
     return statements
       .filter((s) => s.effect === "Allow")
       .flatMap((s) => [
         ...s.actions
-          .filter((a) => /[*?]/.test(a) && unacknowledged(a))
-          .map(
-            (a) =>
-              `${where} ${s.label} allows the wildcard action ${JSON.stringify(a)} without a written reason`,
-          ),
+          .filter((a) => /[*?]/.test(a))
+          .map((a) => ({
+            message: `${where} ${s.label} allows the wildcard action ${JSON.stringify(a)} without a written reason`,
+            appliesTo: a,
+          })),
         ...s.resources
-          .filter((r) => isWildcardResource(r) && !(keyPolicy && r === "*") && unacknowledged(r))
-          .map(
-            (r) =>
-              `${where} ${s.label} allows the wildcard resource ${JSON.stringify(r)} without a written reason`,
-          ),
+          .filter((r) => isWildcardResource(r) && !(keyPolicy && r === "*"))
+          .map((r) => ({
+            message: `${where} ${s.label} allows the wildcard resource ${JSON.stringify(r)} without a written reason`,
+            appliesTo: r,
+          })),
         ...(s.notActions.length > 0 ? [`${where} ${s.label} allows NotAction, i.e. every other action`] : []),
         ...(s.notResources.length > 0
           ? [`${where} ${s.label} allows NotResource, i.e. every other resource`]

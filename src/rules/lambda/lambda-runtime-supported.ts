@@ -33,10 +33,10 @@ export const RUNTIMES_NEWER_THAN_PROVIDER = ["nodejs24.x"] as const;
  */
 export class LambdaRuntimeSupported extends SecurityRule {
   readonly id = "WLP-LMB-1";
-  readonly requirement =
+  readonly description =
     "Every Lambda function uses a runtime that AWS provider 5.100.0 accepts and AWS has not deprecated";
 
-  protected check(element: Element): string[] {
+  check(element: Element): string[] {
     if (element.type !== "aws_lambda_function" || element.config.package_type === "Image") return [];
     const runtime = element.config.runtime;
     const allowed = ALLOWED_LAMBDA_RUNTIMES.join(", ");

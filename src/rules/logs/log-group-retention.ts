@@ -8,9 +8,9 @@ import type { Element } from "../terraform-elements";
  */
 export class LogGroupRetention extends SecurityRule {
   readonly id = "WLP-CWL-1";
-  readonly requirement = "Every log group has a retention period";
+  readonly description = "Every log group has a retention period";
 
-  protected check(element: Element): string[] {
+  check(element: Element): string[] {
     if (element.type !== "aws_cloudwatch_log_group") return [];
     const days = element.config.retention_in_days;
     if (days === undefined || days === 0) {

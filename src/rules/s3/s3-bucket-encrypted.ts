@@ -13,10 +13,10 @@ import { attachedToBucket } from "./attached-to-bucket";
  */
 export class S3BucketEncrypted extends SecurityRule {
   readonly id = "WLP-S3-3";
-  readonly requirement =
+  readonly description =
     "Every S3 bucket has default encryption with SSE-S3 or a customer-managed KMS key, never an AWS-managed key";
 
-  protected check(element: Element): string[] {
+  check(element: Element): string[] {
     if (element.type !== "aws_s3_bucket") return [];
     const configurations = [
       ...attachedToBucket(element, "aws_s3_bucket_server_side_encryption_configuration").map((c) => ({

@@ -17,9 +17,9 @@ export const PUBLIC_ACCESS_BLOCK_SETTINGS = [
  */
 export class S3BucketPublicAccessBlocked extends SecurityRule {
   readonly id = "WLP-S3-1";
-  readonly requirement = "Every S3 bucket blocks all public access";
+  readonly description = "Every S3 bucket blocks all public access";
 
-  protected check(element: Element): string[] {
+  check(element: Element): string[] {
     if (element.type !== "aws_s3_bucket") return [];
     const blocks = attachedToBucket(element, "aws_s3_bucket_public_access_block");
     if (blocks.length === 0) return [`${element.address} has no aws_s3_bucket_public_access_block`];

@@ -1,4 +1,4 @@
-import type { PolicyStatement } from "../policy-document";
+import type { ParsedStatement } from "../policy-document";
 import { SecurityRule } from "../security-rule";
 import { type Element, isExpression } from "../terraform-elements";
 import { insecureTransportDenials, resourcePolicies } from "../tls-only-statement";
@@ -13,9 +13,9 @@ import { attachedToBucket } from "./attached-to-bucket";
  */
 export class S3BucketTlsOnly extends SecurityRule {
   readonly id = "WLP-S3-2";
-  readonly requirement = "Every S3 bucket denies requests without TLS";
+  readonly description = "Every S3 bucket denies requests without TLS";
 
-  protected check(element: Element): string[] {
+  check(element: Element): string[] {
     if (element.type !== "aws_s3_bucket") return [];
     const policies = resourcePolicies(element, attachedToBucket(element, "aws_s3_bucket_policy"));
     if (policies.length === 0) return [`${element.address} has no bucket policy`];
@@ -35,7 +35,7 @@ export class S3BucketTlsOnly extends SecurityRule {
 }
 
 /** Which of the bucket and its objects the statement's `Resource` covers. */
-function coverage(statement: PolicyStatement, bucket: Element): { bucket: boolean; objects: boolean } {
+function coverage(statement: ParsedStatement, bucket: Element): { bucket: boolean; objects: boolean } {
   const name = bucket.config.bucket;
   const literal = typeof name === "string" && !isExpression(name) ? name : undefined;
   const isBucketArn = (arn: string) =>

@@ -1,4 +1,3 @@
-import { HclExpressionError, parseJsonencodeExpression } from "../hcl-expression";
 import { SecurityRule } from "../security-rule";
 import { type Element, blocks, elementsOfType, isRecord, refersTo } from "../terraform-elements";
 import { attachedToQueue } from "./attached-to-queue";
@@ -13,9 +12,9 @@ import { attachedToQueue } from "./attached-to-queue";
  */
 export class SqsNotificationQueueHasDeadLetterQueue extends SecurityRule {
   readonly id = "WLP-SQS-3";
-  readonly requirement = "Every queue that receives S3 event notifications has a dead-letter queue";
+  readonly description = "Every queue that receives S3 event notifications has a dead-letter queue";
 
-  protected check(element: Element): string[] {
+  check(element: Element): string[] {
     if (element.type === "aws_s3_bucket_notification") return this.checkTargets(element);
     if (element.type !== "aws_sqs_queue") return [];
     const notifications = elementsOfType(element.construct, "aws_s3_bucket_notification").filter((n) =>
@@ -54,9 +53,9 @@ export class SqsNotificationQueueHasDeadLetterQueue extends SecurityRule {
 function redrivePolicyProblem(where: string, value: unknown, queue: Element): string | undefined {
   let policy: unknown;
   try {
-    policy = typeof value === "string" ? (parseJsonencodeExpression(value) ?? JSON.parse(value)) : value;
+    policy = typeof value === "string" ? JSON.parse(value) : value;
   } catch (error) {
-    if (!(error instanceof SyntaxError || error instanceof HclExpressionError)) throw error;
+    if (!(error instanceof SyntaxError)) throw error;
     return `${where} cannot be read: ${error.message}`;
   }
   if (!isRecord(policy)) return `${where} is not an object`;

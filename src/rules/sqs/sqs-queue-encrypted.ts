@@ -12,10 +12,10 @@ import type { Element } from "../terraform-elements";
  */
 export class SqsQueueEncrypted extends SecurityRule {
   readonly id = "WLP-SQS-2";
-  readonly requirement =
+  readonly description =
     "Every SQS queue is encrypted with SSE-SQS or a customer-managed KMS key, never an AWS-managed key";
 
-  protected check(element: Element): string[] {
+  check(element: Element): string[] {
     if (element.type !== "aws_sqs_queue") return [];
     const key = element.config.kms_master_key_id;
     if (typeof key === "string" && key !== "") {

@@ -11,9 +11,9 @@ import { attachedToQueue } from "./attached-to-queue";
  */
 export class SqsQueueTlsOnly extends SecurityRule {
   readonly id = "WLP-SQS-1";
-  readonly requirement = "Every SQS queue denies requests without TLS";
+  readonly description = "Every SQS queue denies requests without TLS";
 
-  protected check(element: Element): string[] {
+  check(element: Element): string[] {
     if (element.type !== "aws_sqs_queue") return [];
     const policies = resourcePolicies(element, attachedToQueue(element, "aws_sqs_queue_policy"));
     if (policies.length === 0) return [`${element.address} has no queue policy`];

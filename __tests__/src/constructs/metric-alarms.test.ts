@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { environmentIssues, parsedEnvironment } from "../helpers/config";
+import { environmentIssues, parsedEnvironment } from "../../helpers/config";
 
 describe("alarms configuration", () => {
   it("turns every alarm on by default, without e-mail", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { keyArnProblem } from "../../src/encryption-config";
-import { environmentIssues, parsedEnvironment } from "../helpers/config";
+import { kmsKeyArnProblem } from "../../../src/constructs/kms-key-arn";
+import { environmentIssues, parsedEnvironment } from "../../helpers/config";
 
 const KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
@@ -26,7 +26,7 @@ describe("encryption configuration", () => {
 
   it("accepts a multi-Region key ARN", () => {
     const arn = "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab";
-    expect(keyArnProblem(arn)).toBeUndefined();
+    expect(kmsKeyArnProblem(arn)).toBeUndefined();
   });
 
   it("rejects alias/aws/sqs with the reason: S3 notifications are dropped", () => {
@@ -50,8 +50,8 @@ describe("encryption configuration", () => {
   });
 
   it("rejects any other AWS-managed key alias", () => {
-    expect(keyArnProblem("alias/aws/sns")).toBe(
-      'must not name an AWS-managed key: alias/aws/sns cannot be used because its key policy cannot be changed, so S3 and the Cortex reader role cannot be allowed to use it. Use "kms" to let the stack create a customer-managed key, or the ARN of your own key, got "alias/aws/sns"',
+    expect(kmsKeyArnProblem("alias/aws/sns")).toBe(
+      'must not name an AWS-managed key: alias/aws/sns cannot be used because its key policy cannot be changed, so S3 and the Cortex reader role cannot be allowed to use it. Use "kms" to let the stack create a customer-managed key, or the ARN of your own key',
     );
   });
 
@@ -71,7 +71,7 @@ describe("encryption configuration", () => {
       {
         path: "environments.dev.encryption.keyArn",
         message:
-          "must be a key in the environment's region us-east-1 (S3 and SQS use only keys in their own Region), got a key in eu-west-1",
+          "must be a key in us-east-1, the region of the bucket and queues (S3 and SQS use only keys in their own Region), got a key in eu-west-1",
       },
     ]);
   });

@@ -1,28 +1,28 @@
 import { Testing } from "cdktf";
 import { beforeAll, describe, expect, it } from "vitest";
-import { PipelineAlarms, type PipelineAlarmsProps } from "../../../src/constructs/pipeline-alarms";
-import { PropsError } from "../../../src/constructs/props-error";
+import { AlarmTopic } from "../../../src/constructs/alarm-topic";
 import { alarmNames } from "../../../src/naming";
-import {
-  blockOf,
-  environmentConfig,
-  policyOf,
-  ref,
-  resourcesOfType,
-  synthesizeStack,
-} from "../../helpers/stack";
+import { blockOf, policyOf, ref, resourcesOfType, synthesizeStack } from "../../helpers/stack";
 import type { Synthesized } from "../../helpers/stack";
 
 const EMAIL = { alarms: { email: ["secops@example.com", "oncall@example.com"] } };
 
+/** The alarms of the archive and the forwarder of a stack, by key. */
+function alarmsOf(stack: Synthesized["stack"]) {
+  return { ...stack.pipeline.archive.alarms, ...stack.pipeline.forwarder.alarms };
+}
+
 /** The synthesized block of alarm `key` of a stack. */
-function alarmBlock(synthesized: Synthesized, key: keyof PipelineAlarms["alarms"]): Record<string, unknown> {
-  const alarm = synthesized.stack.alarms.alarms[key];
+function alarmBlock(
+  synthesized: Synthesized,
+  key: keyof ReturnType<typeof alarmsOf> & string,
+): Record<string, unknown> {
+  const alarm = alarmsOf(synthesized.stack)[key];
   if (alarm === undefined) throw new Error(`alarm ${key} was not created`);
   return blockOf(synthesized.tf, alarm);
 }
 
-describe("PipelineAlarms", () => {
+describe("the alarms of WafLogPipeline (WafLogArchive, WafLogForwarder) and their AlarmTopic", () => {
   describe("by default (no e-mail)", () => {
     let synthesized: Synthesized;
     beforeAll(() => {
@@ -140,11 +140,13 @@ describe("PipelineAlarms", () => {
         alarmBlock(synthesized, "processorErrors").dimensions,
         alarmBlock(synthesized, "destinationDeliveryFailures").dimensions,
       ]).toEqual([
-        { QueueName: blockOf(synthesized.tf, stack.processor.failureQueue).name },
-        { QueueName: blockOf(synthesized.tf, stack.notificationQueues.deadLetterQueue).name },
-        { QueueName: blockOf(synthesized.tf, stack.notificationQueues.queue).name },
-        { FunctionName: blockOf(synthesized.tf, stack.processor.function).function_name },
-        { FunctionName: blockOf(synthesized.tf, stack.processor.function).function_name },
+        { QueueName: blockOf(synthesized.tf, stack.pipeline.forwarder.processor.failureQueue).name },
+        {
+          QueueName: blockOf(synthesized.tf, stack.pipeline.archive.notificationQueues.deadLetterQueue).name,
+        },
+        { QueueName: blockOf(synthesized.tf, stack.pipeline.archive.notificationQueues.queue).name },
+        { FunctionName: blockOf(synthesized.tf, stack.pipeline.forwarder.processor.function).function_name },
+        { FunctionName: blockOf(synthesized.tf, stack.pipeline.forwarder.processor.function).function_name },
       ]);
     });
 
@@ -187,7 +189,7 @@ describe("PipelineAlarms", () => {
     });
 
     it("creates an unencrypted topic named after the environment when encryption is sse", () => {
-      const topic = synthesized.stack.alarms.topic!;
+      const topic = synthesized.stack.pipeline.alarmTopic!.topic;
       expect(blockOf(synthesized.tf, topic)).toEqual({
         name: "waf-log-pipeline-dev-alarms",
         display_name: "WAF log pipeline dev alarms",
@@ -195,15 +197,17 @@ describe("PipelineAlarms", () => {
     });
 
     it("subscribes each address by e-mail", () => {
-      const topicArn = ref(synthesized.stack.alarms.topic!, "arn");
-      expect(synthesized.stack.alarms.subscriptions.map((s) => blockOf(synthesized.tf, s))).toEqual([
+      const topicArn = ref(synthesized.stack.pipeline.alarmTopic!.topic, "arn");
+      expect(
+        synthesized.stack.pipeline.alarmTopic!.subscriptions.map((s) => blockOf(synthesized.tf, s)),
+      ).toEqual([
         { topic_arn: topicArn, protocol: "email", endpoint: "secops@example.com" },
         { topic_arn: topicArn, protocol: "email", endpoint: "oncall@example.com" },
       ]);
     });
 
     it("notifies the topic when an alarm fires and when it recovers", () => {
-      const topicArn = ref(synthesized.stack.alarms.topic!, "arn");
+      const topicArn = ref(synthesized.stack.pipeline.alarmTopic!.topic, "arn");
       const alarms = Object.values(resourcesOfType(synthesized.tf, "aws_cloudwatch_metric_alarm"));
       expect(alarms).toHaveLength(7);
       for (const alarm of alarms) {
@@ -212,16 +216,16 @@ describe("PipelineAlarms", () => {
     });
 
     it("lets only this account's alarms of this environment publish to the topic", () => {
-      const { alarms } = synthesized.stack;
-      const block = blockOf(synthesized.tf, alarms.topicPolicy!);
-      expect(block.arn).toBe(ref(alarms.topic!, "arn"));
+      const alarms = synthesized.stack.pipeline.alarmTopic!;
+      const block = blockOf(synthesized.tf, alarms.policy);
+      expect(block.arn).toBe(ref(alarms.topic, "arn"));
       expect(policyOf(block).Statement).toEqual([
         {
           Sid: "CloudWatchPublishesAlarms",
           Effect: "Allow",
           Principal: { Service: "cloudwatch.amazonaws.com" },
           Action: "sns:Publish",
-          Resource: ref(alarms.topic!, "arn"),
+          Resource: ref(alarms.topic, "arn"),
           Condition: {
             StringEquals: { "aws:SourceAccount": "111122223333" },
             ArnLike: {
@@ -233,7 +237,7 @@ describe("PipelineAlarms", () => {
     });
 
     it("creates the alarms after the topic policy that lets CloudWatch publish", () => {
-      const policy = `aws_sns_topic_policy.${synthesized.stack.getLogicalId(synthesized.stack.alarms.topicPolicy!)}`;
+      const policy = `aws_sns_topic_policy.${synthesized.stack.getLogicalId(synthesized.stack.pipeline.alarmTopic!.policy)}`;
       for (const alarm of Object.values(resourcesOfType(synthesized.tf, "aws_cloudwatch_metric_alarm"))) {
         expect(alarm.depends_on).toEqual([policy]);
       }
@@ -241,7 +245,9 @@ describe("PipelineAlarms", () => {
 
     it("keeps a subscription's address when another one is removed (the address is its id)", () => {
       const oncall = (stack: Synthesized["stack"]) =>
-        stack.alarms.subscriptions.map((subscription) => stack.getLogicalId(subscription)).at(-1);
+        stack.pipeline
+          .alarmTopic!.subscriptions.map((subscription) => stack.getLogicalId(subscription))
+          .at(-1);
       const remaining = synthesizeStack({ alarms: { email: ["oncall@example.com"] } }).stack;
       expect(oncall(remaining)).toBe(oncall(synthesized.stack));
     });
@@ -249,8 +255,8 @@ describe("PipelineAlarms", () => {
 
   it("encrypts the topic with the customer-managed key when encryption is kms", () => {
     const synthesized = synthesizeStack({ ...EMAIL, encryption: "kms" });
-    expect(blockOf(synthesized.tf, synthesized.stack.alarms.topic!).kms_master_key_id).toBe(
-      ref(synthesized.stack.pipelineKey!.key, "arn"),
+    expect(blockOf(synthesized.tf, synthesized.stack.pipeline.alarmTopic!.topic).kms_master_key_id).toBe(
+      ref(synthesized.stack.pipeline.archive.pipelineKey!.key, "arn"),
     );
   });
 
@@ -271,11 +277,11 @@ describe("PipelineAlarms", () => {
 
   it("leaves out an alarm that is turned off", () => {
     const { stack } = synthesizeStack({ alarms: { processorThrottles: { enabled: false } } });
-    expect(Object.keys(stack.alarms.alarms)).toEqual([
-      "failureQueueMessages",
+    expect(Object.keys(alarmsOf(stack))).toEqual([
       "deadLetterQueueMessages",
-      "processorErrors",
       "notificationQueueAge",
+      "failureQueueMessages",
+      "processorErrors",
       "noInvocations",
       "destinationDeliveryFailures",
     ]);
@@ -302,29 +308,22 @@ describe("PipelineAlarms", () => {
     ]).toEqual([{}, {}]);
   });
 
-  it("rejects props that cannot work, all at once", () => {
-    const config = environmentConfig().alarms;
-    const props: PipelineAlarmsProps = {
-      config: { ...config, noInvocations: { enabled: true, windowMinutes: 2 } },
-      envName: "dev",
-      alarmNames: alarmNames("dev"),
-      topicName: "bad topic",
-      accountId: "1234",
-      region: "us-east-1",
-      functionName: "f",
-      processorLogGroupName: "/aws/lambda/f",
-      failureQueueName: "q1",
-      notificationQueueName: "q2",
-      deadLetterQueueName: "q3",
-      maxReceiveCount: 3,
-      subscriptionFilterName: "s",
-    };
-    expect(() => new PipelineAlarms(Testing.app(), "Alarms", props)).toThrow(
-      new PropsError("PipelineAlarms", [
-        'props.accountId: must be a 12-digit AWS account id, got "1234"',
-        'props.topicName: must be 1–256 letters, digits, - and _, got "bad topic"',
-        "props.config.noInvocations.windowMinutes: must be a whole number from 5 to 1440 minutes, got 2",
-      ]),
+  it("rejects topic props that cannot work, all at once", () => {
+    const build = () =>
+      new AlarmTopic(Testing.app(), "Alarms", {
+        topicName: "bad topic",
+        accountId: "1234",
+        region: "us-east-1",
+        alarmNamePrefix: "waf-log-pipeline-dev-",
+        email: [],
+      });
+    expect(build).toThrow(
+      [
+        "Invalid AlarmTopic props (3 problems):",
+        '  - topicName: must be 1–256 letters, digits, - and _, got "bad topic"',
+        '  - accountId: must be a 12-digit AWS account id in quotes, e.g. "111122223333", got "1234"',
+        "  - email: must list at least one address",
+      ].join("\n"),
     );
   });
 });

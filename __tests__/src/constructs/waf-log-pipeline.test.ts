@@ -1,0 +1,51 @@
+import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformStack, Testing } from "cdktf";
+import { describe, expect, it } from "vitest";
+import { WafLogPipeline } from "../../../src/constructs/waf-log-pipeline";
+import { addressOf, buildStack, testBundlePath } from "../../helpers/stack";
+
+/** A pipeline in a plain stack, as another cdktf app would use it. */
+function libraryPipeline(): WafLogPipeline {
+  const stack = new TerraformStack(Testing.app(), "platform");
+  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  new ArchiveProvider(stack, "archive");
+  return new WafLogPipeline(stack, "WafLogs", {
+    name: "platform-waf",
+    accountId: "111122223333",
+    region: "eu-west-1",
+    bucketName: "platform-waf-archive",
+    externalId: "${var.cortex_external_id}",
+    logGroupNames: ["aws-waf-logs-shop"],
+    bundlePath: testBundlePath(),
+    alarms: { email: ["secops@example.com"] },
+  });
+}
+
+describe("WafLogPipeline", () => {
+  it("composes an archive and a forwarder that writes into it", () => {
+    const pipeline = libraryPipeline();
+
+    expect(pipeline.forwarder.props.archive).toBe(pipeline.archive);
+  });
+
+  it("sends the alarms of both to one topic", () => {
+    const pipeline = libraryPipeline();
+    const alarms = [...Object.values(pipeline.archive.alarms), ...Object.values(pipeline.forwarder.alarms)];
+
+    expect(alarms).toHaveLength(7);
+    expect(pipeline.alarmTopic).toBeDefined();
+  });
+
+  it("gets addresses from its construct path in a plain stack", () => {
+    expect(addressOf(libraryPipeline().archive.logArchiveBucket.bucket)).toMatch(
+      /^aws_s3_bucket\.WafLogs_Archive_LogArchiveBucket_[0-9A-F]{8}$/,
+    );
+  });
+
+  it("keeps the addresses of the one-stack form in WafLogPipelineStack", () => {
+    expect(addressOf(buildStack().pipeline.archive.logArchiveBucket.bucket)).toBe(
+      "aws_s3_bucket.LogArchiveBucket_D1FAA0AE",
+    );
+  });
+});

@@ -1,0 +1,292 @@
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { dependable } from "cdktf";
+import { Construct } from "constructs";
+import { z } from "zod";
+import {
+  BUCKET_NAME_RULES,
+  DEFAULT_KEY_PREFIX,
+  KEY_PREFIX_RULES,
+  bucketNameProblem,
+  keyPrefixProblem,
+} from "../../functions/waf-log-processor/environment";
+import { CortexReaderRole } from "./cortex-reader-role";
+import { KMS_KEY_ARN_RULES, keyRegionProblem, kmsKeyArnProblem } from "./kms-key-arn";
+import { LogArchiveBucket, lifecycleSchema, transitionMinimumObjectSizeSchema } from "./log-archive-bucket";
+import * as metricAlarms from "./metric-alarms";
+import type { AlarmDefinition } from "./metric-alarms";
+import { archiveAlarmNames, archiveResourceNames } from "./names";
+import { NotificationQueues, queueSchema } from "./notification-queues";
+import { PipelineKey, encryptionSchema } from "./pipeline-key";
+import { PipelineKeyPolicy } from "./pipeline-key-policy";
+import {
+  accountIdSchema,
+  checkedString,
+  parseWith,
+  regionSchema,
+  resourceNameSchema,
+  wholeNumber,
+} from "./validation";
+
+/** AWS account of Palo Alto Cortex XDR / XSIAM that assumes the reader role (commercial tenants). */
+export const CORTEX_ACCOUNT_ID = "006742885340";
+
+/** AWS account of Cortex XDR / XSIAM for FedRAMP tenants. */
+export const CORTEX_FEDRAMP_ACCOUNT_ID = "685269782068";
+
+/** A bucket name checked against the S3 naming rules (a Terraform reference is accepted unchecked). */
+export const bucketNameSchema = checkedString((name) => {
+  const problem = bucketNameProblem(name);
+  return problem === undefined ? undefined : `${BUCKET_NAME_RULES}: ${problem}`;
+}, BUCKET_NAME_RULES);
+
+/** A key prefix as the processor accepts it (see `keyPrefixProblem`). @default "raw/" */
+export const keyPrefixSchema = checkedString(keyPrefixProblem, KEY_PREFIX_RULES).default(DEFAULT_KEY_PREFIX);
+
+/** The archive's CloudWatch alarms: what fails on the Cortex side of the bucket. */
+export const archiveAlarmsObject = z.strictObject({
+  /** `false` turns every alarm of the archive off. @default true */
+  enabled: metricAlarms.alarmEnabledSchema,
+  /** Dead-letter queue has visible messages: notifications Cortex failed to consume. @default on, threshold 0 */
+  deadLetterQueueMessages: metricAlarms.countAlarmSchema("messages"),
+  /** Notification queue `ApproximateAgeOfOldestMessage`: Cortex stopped reading. @default on, 1800 s */
+  notificationQueueAge: metricAlarms.messageAgeAlarmSchema,
+});
+
+/** {@link archiveAlarmsObject}, every field optional. */
+export const archiveAlarmsSchema = archiveAlarmsObject.prefault({});
+
+/**
+ * Props of {@link WafLogArchive}. This schema is the one place their rules and defaults are written;
+ * the configuration file's schema (`src/config.ts`) is built from its fields.
+ */
+export const wafLogArchivePropsSchema = z
+  .strictObject({
+    /** Prefix of every resource name (≤ 40 of `[A-Za-z0-9_-]`), e.g. `waf-log-pipeline-prod` → `waf-log-pipeline-prod-notifications`. */
+    name: resourceNameSchema,
+    /** AWS account of the archive (12 digits): the only `aws:SourceAccount` S3 may notify for. */
+    accountId: accountIdSchema,
+    /** AWS region of the archive, e.g. `eu-west-1`. */
+    region: regionSchema,
+    /** Name of the log bucket (S3 naming rules; globally unique). */
+    bucketName: bucketNameSchema,
+    /** Key prefix of the log objects: the only place writers may write and Cortex may read. @default "raw/" */
+    keyPrefix: keyPrefixSchema,
+    /** Storage-class transitions and expiration of the log objects. @default 30 / 90 / 365 / 2555 days */
+    lifecycle: lifecycleSchema,
+    /** Which objects lifecycle transitions skip by size. @default "all_storage_classes_128K" */
+    transitionDefaultMinimumObjectSize: transitionMinimumObjectSizeSchema,
+    /** Days after which incomplete multipart uploads under the prefix are aborted (1–365). @default 7 */
+    abortIncompleteMultipartUploadDays: wholeNumber(
+      1,
+      365,
+      "must be a whole number of days from 1 to 365",
+    ).default(7),
+    /** Notification queue and dead-letter queue. @default 900 s visibility, 3 receives, 14 days */
+    queue: queueSchema,
+    /** AWS account Cortex assumes the reader role from. @default "006742885340" (FedRAMP: "685269782068") */
+    cortexAccountId: accountIdSchema.default(CORTEX_ACCOUNT_ID),
+    /** The external ID Cortex presents (`sts:ExternalId`): a reference to a sensitive variable, never a literal. */
+    externalId: z.string({ error: "is required: a reference to the sensitive external ID variable" }).min(1, {
+      error: "must not be empty",
+    }),
+    /** Encryption at rest of the bucket and queues. @default {"type": "sse"} */
+    encryption: encryptionSchema,
+    /** Which archive alarms exist and their thresholds. @default every alarm on */
+    alarms: archiveAlarmsSchema,
+    /** Where the alarms send state changes. @default undefined (no actions) */
+    alarmTopic: metricAlarms.alarmTopicSchema,
+  })
+  .superRefine((props, ctx) => {
+    // Runs even when fields failed (zod reports them): read them defensively.
+    const encryption = props.encryption as Partial<typeof props.encryption> | undefined;
+    if (encryption?.type === "kms" && typeof encryption.keyArn === "string") {
+      const problem = keyRegionProblem(encryption.keyArn, props.region);
+      if (problem !== undefined)
+        ctx.addIssue({ code: "custom", path: ["encryption", "keyArn"], message: problem });
+    }
+  });
+
+/** What {@link WafLogArchive} accepts (fields with defaults optional). */
+export type WafLogArchiveProps = z.input<typeof wafLogArchivePropsSchema>;
+
+/** {@link WafLogArchiveProps} with every default applied. */
+export type ResolvedWafLogArchiveProps = z.output<typeof wafLogArchivePropsSchema>;
+
+/**
+ * Where a forwarder writes: the archive's bucket, key prefix and key, as plain names and ARNs, so a
+ * forwarder in another stack (or account, or region) can take it without the {@link WafLogArchive}.
+ */
+export const archiveDestinationSchema = z.strictObject({
+  /** Name of the log bucket. */
+  bucketName: bucketNameSchema,
+  /** ARN of the log bucket. @default `arn:<partition of the forwarder's region>:s3:::<bucketName>` */
+  bucketArn: z.string().optional(),
+  /** Key prefix the objects go under. @default "raw/" */
+  keyPrefix: keyPrefixSchema,
+  /** ARN of the customer-managed key that encrypts the bucket, when it is not SSE-S3. @default undefined */
+  kmsKeyArn: checkedString(kmsKeyArnProblem, KMS_KEY_ARN_RULES).optional(),
+});
+
+/** An archive given as names and ARNs. */
+export type ArchiveDestination = z.input<typeof archiveDestinationSchema>;
+
+/**
+ * One archive for WAF logs, the side Cortex reads: the log bucket (encryption, no public access,
+ * TLS only, lifecycle; see {@link LogArchiveBucket}), the queue S3 notifies of every new object and its
+ * dead-letter queue ({@link NotificationQueues}), the role Cortex assumes with the external ID
+ * ({@link CortexReaderRole}), with `encryption: "kms"` a customer-managed key and its key policy
+ * ({@link PipelineKey}, {@link PipelineKeyPolicy}), and the archive's alarms (dead-letter queue
+ * messages, age of the oldest notification).
+ *
+ * Writers (forwarders) are admitted with {@link grantWrite}; nothing outside edits the archive's
+ * policies. A forwarder elsewhere takes {@link destination} (names and ARNs).
+ *
+ * Resource names: see `archiveResourceNames` and `archiveAlarmNames` (`src/constructs/names.ts`).
+ *
+ * @throws ValidationError listing every invalid prop, with its path
+ */
+export class WafLogArchive extends Construct {
+  /** The props with every default applied. */
+  public readonly props: ResolvedWafLogArchiveProps;
+  public readonly logArchiveBucket: LogArchiveBucket;
+  public readonly notificationQueues: NotificationQueues;
+  public readonly cortexReaderRole: CortexReaderRole;
+  /** The key the archive creates for `encryption: {"type": "kms"}` without a `keyArn`. */
+  public readonly pipelineKey: PipelineKey | undefined;
+  /** The key policy of {@link pipelineKey}. */
+  public readonly pipelineKeyPolicy: PipelineKeyPolicy | undefined;
+  /** ARN of the customer-managed key (created or given) that encrypts the data; undefined for SSE. */
+  public readonly kmsKeyArn: string | undefined;
+  /** The enabled alarms, by key. */
+  public readonly alarms: ReturnType<
+    typeof metricAlarms.createMetricAlarms<keyof ReturnType<typeof archiveAlarmNames>>
+  >;
+  /** Where a forwarder writes, as references to this archive's resources. */
+  public readonly destination: ArchiveDestination & { readonly bucketArn: string };
+
+  private readonly writerRoleArns: string[] = [];
+  private cloudWatchAlarmsUseKey = false;
+
+  constructor(scope: Construct, id: string, input: WafLogArchiveProps) {
+    super(scope, id);
+    const props = parseWith(wafLogArchivePropsSchema, input, "WafLogArchive props");
+    this.props = props;
+    const names = archiveResourceNames(props.name);
+    const { encryption } = props;
+
+    this.pipelineKey =
+      encryption.type === "kms" && encryption.keyArn === undefined
+        ? new PipelineKey(this, "PipelineKey", {
+            aliasName: names.keyAlias,
+            description: `Encrypts the WAF log objects, queues and alarm topic of ${props.name}`,
+          })
+        : undefined;
+    this.kmsKeyArn = encryption.type === "kms" ? (encryption.keyArn ?? this.pipelineKey?.key.arn) : undefined;
+    const { kmsKeyArn } = this;
+
+    this.logArchiveBucket = new LogArchiveBucket(this, "LogArchiveBucket", {
+      kmsKeyArn,
+      bucketName: props.bucketName,
+      keyPrefix: props.keyPrefix,
+      lifecycle: props.lifecycle,
+      transitionDefaultMinimumObjectSize: props.transitionDefaultMinimumObjectSize,
+      abortIncompleteMultipartUploadDays: props.abortIncompleteMultipartUploadDays,
+    });
+    const { bucket } = this.logArchiveBucket;
+
+    this.notificationQueues = new NotificationQueues(this, "NotificationQueues", {
+      kmsKeyArn,
+      queueName: names.notificationQueue,
+      deadLetterQueueName: names.deadLetterQueue,
+      bucketName: bucket.id,
+      bucketArn: bucket.arn,
+      accountId: props.accountId,
+      keyPrefix: props.keyPrefix,
+      queue: props.queue,
+    });
+
+    this.cortexReaderRole = new CortexReaderRole(this, "CortexReaderRole", {
+      roleName: names.cortexReaderRole,
+      cortexAccountId: props.cortexAccountId,
+      externalId: props.externalId,
+      region: props.region,
+      bucketArn: bucket.arn,
+      keyPrefix: props.keyPrefix,
+      queueArn: this.notificationQueues.queue.arn,
+      kmsKeyArn,
+    });
+
+    if (this.pipelineKey !== undefined) {
+      this.pipelineKeyPolicy = new PipelineKeyPolicy(this, "PipelineKeyPolicy", {
+        keyId: this.pipelineKey.key.keyId,
+        accountId: props.accountId,
+        region: props.region,
+        cortexReaderRoleArn: this.cortexReaderRole.role.arn,
+        logBucketArn: bucket.arn,
+        writerRoleArns: () => this.writerRoleArns,
+        allowCloudWatchAlarms: () => this.cloudWatchAlarmsUseKey,
+      });
+      // S3 sends a test event to the (encrypted) queue when the notification is configured.
+      const notification = this.notificationQueues.bucketNotification;
+      notification.dependsOn = [...(notification.dependsOn ?? []), dependable(this.pipelineKeyPolicy.policy)];
+    }
+
+    this.alarms = metricAlarms.createMetricAlarms(this, archiveAlarmDefinitions(props), props.alarmTopic);
+    this.destination = {
+      bucketName: bucket.id,
+      bucketArn: bucket.arn,
+      keyPrefix: props.keyPrefix,
+      ...(kmsKeyArn === undefined ? {} : { kmsKeyArn }),
+    };
+  }
+
+  /**
+   * Lets `role` write log objects into the archive: with a key the archive created, its key policy
+   * admits the role (`kms:GenerateDataKey`, `kms:Decrypt`). The role's own policy must allow
+   * `s3:PutObject` under the key prefix (a {@link WafLogForwarder} given this archive does both).
+   * Same account only for now: a writer in another account also needs a bucket policy statement.
+   */
+  public grantWrite(role: IamRole): void {
+    this.writerRoleArns.push(role.arn);
+  }
+
+  /**
+   * Lets CloudWatch alarms of the archive's account publish to an SNS topic encrypted with the archive's
+   * key (a created key's policy then admits `cloudwatch.amazonaws.com` for this account).
+   */
+  public grantAlarmPublishing(): void {
+    this.cloudWatchAlarmsUseKey = true;
+  }
+}
+
+/** The metric, condition and description of each archive alarm; `undefined` for one turned off. */
+function archiveAlarmDefinitions(
+  props: ResolvedWafLogArchiveProps,
+): Record<keyof ReturnType<typeof archiveAlarmNames>, AlarmDefinition | undefined> {
+  const { alarms } = props;
+  const names = archiveResourceNames(props.name);
+  const alarmNames = archiveAlarmNames(props.name);
+  const on = (enabled: boolean) => alarms.enabled && enabled;
+  return {
+    deadLetterQueueMessages: on(alarms.deadLetterQueueMessages.enabled)
+      ? metricAlarms.aboveThreshold({
+          alarmName: alarmNames.deadLetterQueueMessages,
+          namespace: "AWS/SQS",
+          metricName: "ApproximateNumberOfMessagesVisible",
+          dimensions: { QueueName: names.deadLetterQueue },
+          threshold: alarms.deadLetterQueueMessages.threshold,
+          description: `The dead-letter queue ${names.deadLetterQueue} holds S3 event notifications that Cortex received ${props.queue.maxReceiveCount} times from ${names.notificationQueue} without deleting them: Cortex failed to consume them. The objects are still in the bucket. Check the Amazon S3 collector in Cortex and the reader role's access (S3, KMS), then move the messages back with the SQS console's "Start DLQ redrive" (or aws sqs start-message-move-task).`,
+        })
+      : undefined,
+    notificationQueueAge: on(alarms.notificationQueueAge.enabled)
+      ? metricAlarms.aboveThreshold({
+          alarmName: alarmNames.notificationQueueAge,
+          namespace: "AWS/SQS",
+          metricName: "ApproximateAgeOfOldestMessage",
+          dimensions: { QueueName: names.notificationQueue },
+          threshold: alarms.notificationQueueAge.thresholdSeconds,
+          description: `The oldest message on ${names.notificationQueue} is older than ${alarms.notificationQueueAge.thresholdSeconds} seconds: Cortex stopped reading the queue. Check that the Amazon S3 collector in Cortex is enabled and healthy, and that its role ARN, external ID and the reader role (incl. KMS access) are unchanged. Messages not read within the queue's retention are lost.`,
+        })
+      : undefined,
+  };
+}
