@@ -12,6 +12,7 @@ import { gzipSync } from "node:zlib";
 import { PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { LogLevel as LogLevelName } from "@aws-lambda-powertools/logger/types";
+import type { Context as LambdaContext } from "aws-lambda";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { readConfig, type ProcessorConfig } from "./config";
 import { METRICS_NAMESPACE } from "./environment";
@@ -168,7 +169,10 @@ function publishMetrics(metrics: Metrics | undefined, result: ProcessResult): vo
  * The handler takes a CloudWatch Logs subscription event (`{"awslogs":{"data":…}}`), writes one
  * gzip JSON Lines object (`ContentType: application/gzip`, no `Content-Encoding`) with
  * `IfNoneMatch: "*"`, prints one structured log line and one EMF metrics line, and resolves with a
- * {@link ProcessResult}. It rejects (so Lambda retries, then keeps the event in the on-failure
+ * {@link ProcessResult}. Given the Lambda context (second argument), every log line of the
+ * invocation carries its request id (`function_request_id`), function name and cold start; once the
+ * payload is decoded, also `logGroup`, `logStream` and `firstLogEventId`, so an operator can go from
+ * an alarm or an on-failure record to the batch. It rejects (so Lambda retries, then keeps the event in the on-failure
  * destination) on unreadable input ({@link SubscriptionEventError}) and on any S3 error except 412
  * (already written: outcome `duplicate`); a 409 ConditionalRequestConflict is retried with
  * exponential backoff and full jitter ({@link conflictRetryDelayMs}), {@link CONFLICT_MAX_ATTEMPTS}
@@ -181,7 +185,9 @@ function publishMetrics(metrics: Metrics | undefined, result: ProcessResult): vo
  *
  * @throws ConfigError at once when the configuration is invalid.
  */
-export function createHandler(options: HandlerOptions = {}): (event: unknown) => Promise<ProcessResult> {
+export function createHandler(
+  options: HandlerOptions = {},
+): (event: unknown, context?: LambdaContext) => Promise<ProcessResult> {
   const env = options.env ?? process.env;
   const config = readConfig(env);
   const s3 = options.s3 ?? createS3Client(config, env);
@@ -227,7 +233,8 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown) =>
     const bytesIn = decoded.decoded.length;
     if (decoded.kind === "control") {
       const { logGroup, logStream, logEventCount, messageType } = decoded.payload;
-      Object.assign(context, { messageType, logGroup, logStream });
+      logger.appendKeys({ logGroup, logStream });
+      Object.assign(context, { messageType });
       return {
         outcome: "control",
         eventsIn: logEventCount,
@@ -238,8 +245,9 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown) =>
       };
     }
     const { logGroup, logStream, logEvents } = decoded.payload;
-    Object.assign(context, { logGroup, logStream, eventsIn: logEvents.length, bytesIn });
     const first = logEvents[0];
+    logger.appendKeys({ logGroup, logStream, ...(first === undefined ? {} : { firstLogEventId: first.id }) });
+    Object.assign(context, { eventsIn: logEvents.length, bytesIn });
     if (first === undefined) {
       return { outcome: "empty", eventsIn: 0, linesOut: 0, linesWrapped: 0, bytesIn, bytesOut: 0 };
     }
@@ -271,7 +279,11 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown) =>
     };
   }
 
-  return async (event: unknown): Promise<ProcessResult> => {
+  return async (event: unknown, lambdaContext?: LambdaContext): Promise<ProcessResult> => {
+    // Every line of this invocation names it: Lambda's request id (and function, cold start) from
+    // the context, then the batch's log group, log stream and first log event id once decoded.
+    logger.resetKeys();
+    if (lambdaContext !== undefined) logger.addContext(lambdaContext);
     const context: Record<string, unknown> = {};
     let result: ProcessResult;
     try {
@@ -282,8 +294,6 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown) =>
     }
     logger.info("subscription event processed", {
       ...("messageType" in context ? { messageType: context.messageType } : {}),
-      logGroup: context.logGroup,
-      logStream: context.logStream,
       eventsIn: result.eventsIn,
       linesOut: result.linesOut,
       linesWrapped: result.linesWrapped,
@@ -297,7 +307,7 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown) =>
   };
 }
 
-let defaultHandler: ((event: unknown) => Promise<ProcessResult>) | undefined;
+let defaultHandler: ((event: unknown, context?: LambdaContext) => Promise<ProcessResult>) | undefined;
 
 /**
  * The Lambda handler (`index.handler`): {@link createHandler} with `process.env`, created on the
@@ -305,7 +315,7 @@ let defaultHandler: ((event: unknown) => Promise<ProcessResult>) | undefined;
  *
  * @throws ConfigError on the first invocation when the configuration is invalid.
  */
-export const handler = async (event: unknown): Promise<ProcessResult> => {
+export const handler = async (event: unknown, context?: LambdaContext): Promise<ProcessResult> => {
   defaultHandler ??= createHandler();
-  return defaultHandler(event);
+  return defaultHandler(event, context);
 };

@@ -1,6 +1,7 @@
 import { PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Context } from "aws-lambda";
 import { createHandler } from "../../../functions/waf-log-processor/index";
 import { readSampleEvent, subscriptionEvent } from "../../helpers/cloudwatch-logs-event";
 
@@ -117,6 +118,97 @@ describe("waf-log-processor log line", () => {
     );
 
     expect(stdout()).toEqual([]);
+  });
+});
+
+/** A Lambda context as the Node.js runtime passes it (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-context.html). */
+function lambdaContext(awsRequestId: string): Context {
+  return {
+    awsRequestId,
+    functionName: "waf-log-pipeline-prod-processor",
+    functionVersion: "$LATEST",
+    invokedFunctionArn: "arn:aws:lambda:us-east-1:111122223333:function:waf-log-pipeline-prod-processor",
+    memoryLimitInMB: "512",
+    logGroupName: "/aws/lambda/waf-log-pipeline-prod-processor",
+    logStreamName: "2026/12/04/[$LATEST]0123456789abcdef0123456789abcdef",
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => 300_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+describe("waf-log-processor log lines name the invocation and the batch", () => {
+  const FIRST_ID = "38000000000000000000000000000000000000000000000000000000";
+
+  it("carries the request id, log group, log stream and first log event id on the INFO line", async () => {
+    const stdout = capture(process.stdout);
+
+    await newHandler({ POWERTOOLS_METRICS_DISABLED: "true" })(
+      readSampleEvent("cwl-data-message.json"),
+      lambdaContext("c6af9ac6-7b61-11e6-9a41-93e812345678"),
+    );
+
+    expect(stdout()).toEqual([
+      expect.objectContaining({
+        message: "subscription event processed",
+        function_request_id: "c6af9ac6-7b61-11e6-9a41-93e812345678",
+        function_name: "waf-log-pipeline-prod-processor",
+        logGroup: "aws-waf-logs-example",
+        logStream: "us-east-1_example-web-acl_0",
+        firstLogEventId: FIRST_ID,
+      }),
+    ]);
+  });
+
+  it("carries them on the ERROR line of a batch that S3 refused", async () => {
+    const stderr = capture(process.stderr);
+    capture(process.stdout);
+    s3Mock
+      .on(PutObjectCommand)
+      .rejects(new S3ServiceException({ name: "AccessDenied", $fault: "client", $metadata: {} }));
+
+    await expect(
+      newHandler()(readSampleEvent("cwl-data-message.json"), lambdaContext("req-failed")),
+    ).rejects.toThrow();
+
+    expect(stderr()).toEqual([
+      expect.objectContaining({
+        level: "ERROR",
+        message: "subscription event failed",
+        function_request_id: "req-failed",
+        logGroup: "aws-waf-logs-example",
+        logStream: "us-east-1_example-web-acl_0",
+        firstLogEventId: FIRST_ID,
+      }),
+    ]);
+  });
+
+  it("carries the request id on the ERROR line of an event it could not decode", async () => {
+    const stderr = capture(process.stderr);
+
+    await expect(
+      newHandler()({ awslogs: { data: "!" } }, lambdaContext("req-undecodable")),
+    ).rejects.toThrow();
+
+    const [line] = stderr();
+    expect(line).toMatchObject({ level: "ERROR", function_request_id: "req-undecodable" });
+    expect(line).not.toHaveProperty("logGroup");
+  });
+
+  it("does not carry one invocation's batch into the next invocation's lines", async () => {
+    const stderr = capture(process.stderr);
+    capture(process.stdout);
+    const process_ = newHandler({ POWERTOOLS_METRICS_DISABLED: "true" });
+    await process_(readSampleEvent("cwl-data-message.json"), lambdaContext("req-1"));
+
+    await expect(process_({ awslogs: { data: "!" } }, lambdaContext("req-2"))).rejects.toThrow();
+
+    const [line] = stderr();
+    expect(line).toMatchObject({ function_request_id: "req-2" });
+    expect(line).not.toHaveProperty("logGroup");
+    expect(line).not.toHaveProperty("firstLogEventId");
   });
 });
 
