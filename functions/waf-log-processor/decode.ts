@@ -126,9 +126,9 @@ const MAX_TIMESTAMP_MS = 253_402_300_799_999;
 
 const eventSchema = z.object({ awslogs: z.object({ data: z.string() }) });
 
-const messageTypeSchema = z.object({ messageType: z.string() });
+export const messageTypeSchema = z.object({ messageType: z.string() });
 
-const logEventSchema = z.object({
+export const logEventSchema = z.object({
   id: z.string().check(z.minLength(1)),
   timestamp: z.int().check(z.minimum(0), z.maximum(MAX_TIMESTAMP_MS)),
   message: z.string(),
@@ -146,14 +146,14 @@ const envelopeFields = {
 const dataPayloadSchema = z.object({ ...envelopeFields, logEvents: z.array(logEventSchema) });
 
 /** The payload without looking into the log events (checked by {@link isLogEventList} first). */
-const dataEnvelopeSchema = z.object({ ...envelopeFields, logEvents: z.array(z.unknown()) });
+export const dataEnvelopeSchema = z.object({ ...envelopeFields, logEvents: z.array(z.unknown()) });
 
 /**
  * Fast structural check of the log events, accepting nothing that {@link logEventSchema} rejects
  * (it only saves zod's per-event object copies on the hot path). When it finds anything, the full
  * schema decides and names the failing paths.
  */
-function isLogEventList(logEvents: readonly unknown[]): logEvents is LogEvent[] {
+export function isLogEventList(logEvents: readonly unknown[]): logEvents is LogEvent[] {
   for (const event of logEvents) {
     if (typeof event !== "object" || event === null || Array.isArray(event)) return false;
     const { id, timestamp, message } = event as Record<string, unknown>;
@@ -169,7 +169,7 @@ function isLogEventList(logEvents: readonly unknown[]): logEvents is LogEvent[] 
   return true;
 }
 
-const controlPayloadSchema = z.object({
+export const controlPayloadSchema = z.object({
   messageType: z.literal("CONTROL_MESSAGE"),
   logGroup: z.optional(z.string()),
   logStream: z.optional(z.string()),
@@ -219,7 +219,7 @@ export function decodeBase64(text: string): Buffer {
 }
 
 /** Bytes the gunzip stream hands over at a time (zlib's output chunk). */
-const GUNZIP_CHUNK_BYTES = 64 * 1024;
+export const GUNZIP_CHUNK_BYTES = 128 * 1024;
 
 /**
  * Gunzips one complete gzip stream (several members, as `gunzipSync` reads them), stopping as soon
@@ -332,7 +332,7 @@ export function unknownMessageType(found: string): PayloadShapeError {
 const NON_ASCII = /[\u0080-\uffff]/;
 
 /** The text of a `utf8-bytes` string (see {@link MessageText}) as a JavaScript string. */
-function fromUtf8Bytes(text: string): string {
+export function fromUtf8Bytes(text: string): string {
   return NON_ASCII.test(text) ? Buffer.from(text, "latin1").toString("utf8") : text;
 }
 
@@ -376,6 +376,21 @@ function parseDataPayloadAsBytes(decoded: Buffer): DecodedEvent | undefined {
   };
 }
 
+/**
+ * The compressed payload of a subscription event: `awslogs.data`, base64-decoded.
+ *
+ * @throws EventShapeError when the event is not `{"awslogs":{"data":"<string>"}}`; InvalidBase64Error.
+ */
+export function eventData(event: unknown): Buffer {
+  const shape = eventSchema.safeParse(event);
+  if (!shape.success) {
+    throw new EventShapeError(
+      `Subscription event has the wrong shape (expected {"awslogs":{"data":"<base64>"}}): ${describeIssues(shape.error)}`,
+    );
+  }
+  return decodeBase64(shape.data.awslogs.data);
+}
+
 /** Options of {@link decodeSubscriptionEvent}. */
 export interface DecodeOptions {
   /**
@@ -402,12 +417,6 @@ export async function decodeSubscriptionEvent(
   event: unknown,
   options: DecodeOptions = {},
 ): Promise<DecodedEvent> {
-  const shape = eventSchema.safeParse(event);
-  if (!shape.success) {
-    throw new EventShapeError(
-      `Subscription event has the wrong shape (expected {"awslogs":{"data":"<base64>"}}): ${describeIssues(shape.error)}`,
-    );
-  }
-  const decoded = await gunzipData(decodeBase64(shape.data.awslogs.data), options.maxPayloadBytes);
+  const decoded = await gunzipData(eventData(event), options.maxPayloadBytes);
   return (options.utf8ByteMessages ? parseDataPayloadAsBytes(decoded) : undefined) ?? parsePayload(decoded);
 }

@@ -8,7 +8,6 @@
  *
  * Bundle entry: `dist/waf-log-processor/index.cjs`, Lambda handler `index.handler`.
  */
-import { gzipSync } from "node:zlib";
 import { PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { LogLevel as LogLevelName } from "@aws-lambda-powertools/logger/types";
@@ -16,9 +15,10 @@ import type { Context as LambdaContext } from "aws-lambda";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { readConfig, type ProcessorConfig } from "./config";
 import { METRICS_NAMESPACE } from "./environment";
-import { decodeSubscriptionEvent } from "./decode";
-import { toLines } from "./lines";
-import { objectKey, payloadDigest } from "./object-key";
+import { GzipBody } from "./gzip-body";
+import { LineWriter } from "./lines";
+import { objectKey } from "./object-key";
+import { streamSubscriptionEvent, type StreamedPayload } from "./payload-stream";
 
 export { ConfigError, readConfig, type ProcessorConfig } from "./config";
 export {
@@ -88,11 +88,27 @@ export interface ProcessResult {
   readonly linesOut: number;
   /** Lines that wrap a message that was not a JSON object. */
   readonly linesWrapped: number;
+  /**
+   * Lines without a top-level `timestamp` Cortex's AWS WAF parsing rule reads (10, 13, 16 or 19
+   * digits; see `hasUsableTimestamp`): written unchanged, but Cortex dates them at ingestion.
+   */
+  readonly linesWithoutTimestamp: number;
   /** Decoded (gunzipped) payload bytes. */
   readonly bytesIn: number;
   /** Gzip object bytes (0 when nothing is written). */
   readonly bytesOut: number;
 }
+
+/**
+ * Lines collected before they go to zlib, in bytes: at most {@link FLUSH_BYTES}, and from
+ * {@link EARLY_FLUSH_BYTES} on whenever zlib is idle, so compression starts early in a batch and
+ * then gets pieces large enough to keep the thread pool busy between callbacks.
+ */
+const FLUSH_BYTES = 256 * 1024;
+const EARLY_FLUSH_BYTES = 32 * 1024;
+
+/** The counts of an invocation that writes nothing. */
+const NOTHING_WRITTEN = { linesOut: 0, linesWrapped: 0, linesWithoutTimestamp: 0, bytesOut: 0 } as const;
 
 /** The S3 error answer as the SDK reports it. */
 interface S3ErrorShape {
@@ -156,6 +172,7 @@ function publishMetrics(metrics: Metrics | undefined, result: ProcessResult): vo
   metrics.addMetric("BytesIn", MetricUnit.Bytes, result.bytesIn);
   metrics.addMetric("LinesWritten", MetricUnit.Count, written ? result.linesOut : 0);
   metrics.addMetric("LinesWrapped", MetricUnit.Count, written ? result.linesWrapped : 0);
+  metrics.addMetric("LinesWithoutTimestamp", MetricUnit.Count, written ? result.linesWithoutTimestamp : 0);
   metrics.addMetric("BytesOut", MetricUnit.Bytes, written ? result.bytesOut : 0);
   metrics.addMetric("ObjectsWritten", MetricUnit.Count, written ? 1 : 0);
   metrics.addMetric("DuplicateDeliveries", MetricUnit.Count, result.outcome === "duplicate" ? 1 : 0);
@@ -225,58 +242,74 @@ export function createHandler(
     }
   }
 
+  /**
+   * Reads the payload as a stream: every log event becomes a line as soon as it is read, lines go
+   * to zlib in chunks of {@link FLUSH_BYTES}, and only the compressed body is kept until PutObject
+   * (which needs the whole body: the key holds the digest of the whole payload, known at its end).
+   */
   async function processEvent(event: unknown, context: Record<string, unknown>): Promise<ProcessResult> {
-    const decoded = await decodeSubscriptionEvent(event, {
-      utf8ByteMessages: true,
-      maxPayloadBytes: config.maxPayloadBytes,
+    const body = new GzipBody(config.gzipLevel);
+    const lines = new LineWriter({
+      redactHeaders: config.redactHeaders,
+      flushBytes: FLUSH_BYTES,
+      earlyFlushBytes: EARLY_FLUSH_BYTES,
+      flushEarly: () => body.idle(),
+      onFlush: (chunk) => body.write(chunk),
     });
-    const bytesIn = decoded.decoded.length;
-    if (decoded.kind === "control") {
-      const { logGroup, logStream, logEventCount, messageType } = decoded.payload;
+    let payload: StreamedPayload;
+    try {
+      payload = await streamSubscriptionEvent(event, {
+        maxPayloadBytes: config.maxPayloadBytes,
+        onLogEvent: (logEvent, messageText) => lines.add(logEvent, messageText),
+        afterChunk: () => body.drained(),
+      });
+    } catch (error) {
+      body.destroy();
+      throw error;
+    }
+    const bytesIn = payload.decodedBytes;
+    if (payload.kind === "control") {
+      body.destroy();
+      const { logGroup, logStream } = payload.payload;
       logger.appendKeys({ logGroup, logStream });
-      Object.assign(context, { messageType });
-      return {
-        outcome: "control",
-        eventsIn: logEventCount,
-        linesOut: 0,
-        linesWrapped: 0,
-        bytesIn,
-        bytesOut: 0,
-      };
+      Object.assign(context, { messageType: payload.payload.messageType });
+      return { ...NOTHING_WRITTEN, outcome: "control", eventsIn: payload.payload.logEventCount, bytesIn };
     }
-    const { logGroup, logStream, logEvents } = decoded.payload;
-    const first = logEvents[0];
+    const { logGroup, logStream } = payload.payload;
+    const first = payload.firstLogEvent;
     logger.appendKeys({ logGroup, logStream, ...(first === undefined ? {} : { firstLogEventId: first.id }) });
-    Object.assign(context, { eventsIn: logEvents.length, bytesIn });
+    Object.assign(context, { eventsIn: payload.logEventCount, bytesIn });
     if (first === undefined) {
-      return { outcome: "empty", eventsIn: 0, linesOut: 0, linesWrapped: 0, bytesIn, bytesOut: 0 };
+      body.destroy();
+      return { ...NOTHING_WRITTEN, outcome: "empty", eventsIn: 0, bytesIn };
     }
-    const lines = toLines(logEvents, config.redactHeaders, decoded.messageText);
-    const body = gzipSync(lines.body, { level: config.gzipLevel });
+    lines.flush();
+    const gzip = await body.finish();
     const key = objectKey({
       prefix: config.prefix,
       logGroup,
       logStream,
       firstTimestamp: first.timestamp,
       firstEventId: first.id,
-      digest: payloadDigest(decoded.decoded),
+      digest: payload.digest,
     });
-    Object.assign(context, {
+    if (lines.linesWithoutTimestamp > 0) {
+      logger.warn("records without a usable timestamp", {
+        linesWithoutTimestamp: lines.linesWithoutTimestamp,
+        logEventIds: lines.idsWithoutTimestamp,
+        key,
+      });
+    }
+    const counts = {
       key,
       linesOut: lines.lines,
       linesWrapped: lines.linesWrapped,
-      bytesOut: body.length,
-    });
-    const outcome = await put(key, body);
-    return {
-      outcome,
-      key,
-      eventsIn: logEvents.length,
-      linesOut: lines.lines,
-      linesWrapped: lines.linesWrapped,
-      bytesIn,
-      bytesOut: body.length,
+      linesWithoutTimestamp: lines.linesWithoutTimestamp,
+      bytesOut: gzip.length,
     };
+    Object.assign(context, counts);
+    const outcome = await put(key, gzip);
+    return { outcome, eventsIn: payload.logEventCount, bytesIn, ...counts };
   }
 
   return async (event: unknown, lambdaContext?: LambdaContext): Promise<ProcessResult> => {
@@ -297,6 +330,7 @@ export function createHandler(
       eventsIn: result.eventsIn,
       linesOut: result.linesOut,
       linesWrapped: result.linesWrapped,
+      linesWithoutTimestamp: result.linesWithoutTimestamp,
       bytesIn: result.bytesIn,
       bytesOut: result.bytesOut,
       key: result.key,

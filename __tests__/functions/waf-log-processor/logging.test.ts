@@ -3,7 +3,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Context } from "aws-lambda";
 import { createHandler } from "../../../functions/waf-log-processor/index";
-import { readSampleEvent, subscriptionEvent } from "../../helpers/cloudwatch-logs-event";
+import { BASE_EVENT_ID, readSampleEvent, subscriptionEvent } from "../../helpers/cloudwatch-logs-event";
 
 const s3Mock = mockClient(S3Client);
 
@@ -34,6 +34,7 @@ const METRIC_NAMES = [
   "BytesIn",
   "LinesWritten",
   "LinesWrapped",
+  "LinesWithoutTimestamp",
   "BytesOut",
   "ObjectsWritten",
   "DuplicateDeliveries",
@@ -227,6 +228,7 @@ describe("waf-log-processor metrics", () => {
       BytesIn: result.bytesIn,
       LinesWritten: 2,
       LinesWrapped: 1,
+      LinesWithoutTimestamp: 1,
       BytesOut: result.bytesOut,
       ObjectsWritten: 1,
       DuplicateDeliveries: 0,
@@ -254,6 +256,7 @@ describe("waf-log-processor metrics", () => {
       BytesIn: result.bytesIn,
       LinesWritten: 0,
       LinesWrapped: 0,
+      LinesWithoutTimestamp: 0,
       BytesOut: 0,
       ObjectsWritten: 0,
       DuplicateDeliveries: 1,
@@ -274,10 +277,38 @@ describe("waf-log-processor metrics", () => {
       BytesIn: result.bytesIn,
       LinesWritten: 0,
       LinesWrapped: 0,
+      LinesWithoutTimestamp: 0,
       BytesOut: 0,
       ObjectsWritten: 0,
       DuplicateDeliveries: 0,
       ControlMessages: 1,
     });
+  });
+
+  it("counts the records without a usable timestamp and logs their log event ids", async () => {
+    const stdout = capture(process.stdout);
+    const stderr = capture(process.stderr);
+    const records = [
+      '{"timestamp":1764460800000,"action":"ALLOW"}',
+      '{"action":"ALLOW"}',
+      '{"timestamp":"2025-11-30T00:00:00Z","action":"ALLOW"}',
+      '{"timestamp":1764460800000.5,"action":"ALLOW"}',
+      '{"timestamp":1764460800,"action":"ALLOW"}',
+    ];
+
+    const result = await newHandler({ ENVIRONMENT_NAME: "prod" })(subscriptionEvent(records));
+
+    const [warning] = stderr();
+    const [info, emf] = stdout();
+    expect(warning).toMatchObject({
+      level: "WARN",
+      message: "records without a usable timestamp",
+      linesWithoutTimestamp: 3,
+      logEventIds: [1n, 2n, 3n].map((n) => String(BASE_EVENT_ID + n)),
+      key: result.key,
+      logGroup: "aws-waf-logs-example",
+    });
+    expect(info).toMatchObject({ message: "subscription event processed", linesWithoutTimestamp: 3 });
+    expect(emfValues(emf!, "prod")).toMatchObject({ LinesWritten: 5, LinesWithoutTimestamp: 3 });
   });
 });
