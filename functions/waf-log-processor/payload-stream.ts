@@ -442,7 +442,7 @@ export class PayloadReader {
   /** Reads on in the current value; true when it is complete (`pos` after it). */
   private scanValue(): boolean {
     const complete = this.scanValueBytes();
-    if (!complete && this.length - this.valueStart > MAX_VALUE_BYTES) {
+    if ((complete ? this.pos : this.length) - this.valueStart > MAX_VALUE_BYTES) {
       throw new PayloadShapeError(
         `awslogs.data payload has the wrong shape: a value starting at byte ${this.offset + this.valueStart} is longer than ${MAX_VALUE_BYTES} bytes (${STATE_NAMES[this.state]})`,
       );
