@@ -282,3 +282,68 @@ describe("npm run replay: log event ids of any length, no temporary files left",
     expect(await serverDirectories(tmp)).toEqual([]);
   });
 });
+
+describe("npm run replay: WAF's current log format, byte for byte", () => {
+  let work: string;
+
+  beforeEach(async () => {
+    work = await mkdtemp(join(tmpdir(), "replay-current-"));
+  });
+
+  afterEach(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  /** The messages of a sample event's payload, as CloudWatch Logs delivered them. */
+  async function messagesOf(file: string): Promise<string[]> {
+    const event = JSON.parse(await readFile(file, "utf8")) as { awslogs: { data: string } };
+    const payload = JSON.parse(gunzipSync(Buffer.from(event.awslogs.data, "base64")).toString("utf8")) as {
+      logEvents: { message: string }[];
+    };
+    return payload.logEvents.map((logEvent) => logEvent.message);
+  }
+
+  it("stores ja3/ja4 fingerprints, fragment, scheme, host, labels, oversizeFields, body sizes, CAPTCHA and challenge responses, lowercase HTTP/2 headers and IPv6 clients unchanged", async () => {
+    const out = join(work, "out");
+    const file = `${SAMPLES}/cwl-data-message-current.json`;
+
+    const { code, stdout } = await runReplay(["--out", out, file]);
+
+    const [key] = filesUnder(out);
+    const stored = gunzipSync(await readFile(join(out, key!)));
+    const expected = await readFile(`${SAMPLES}/waf-records-current.ndjson`);
+    expect(code).toBe(0);
+    expect(stdout).toEqual(['{"events":1,"objects":1,"records":3,"failed":0}']);
+    expect(stored.equals(expected)).toBe(true);
+    expect((await messagesOf(file)).join("\n") + "\n").toBe(expected.toString("utf8"));
+    for (const field of [
+      '"ja3Fingerprint":"773906b0efdefa24a7f2b8eb6985bf37"',
+      '"ja4Fingerprint":"t13d1517h2_8daaf6152771_b0da82dd1658"',
+      '"fragment":"#motdepasse","scheme":"https","host":"www.example.org"',
+      '"labels":[{"name":"awswaf:managed:aws:bot-control:bot:category:http_library"}',
+      '"oversizeFields":["REQUEST_BODY"]',
+      '"requestBodySize":24576,"requestBodySizeInspectedByWAF":16384',
+      '"captchaResponse":{"responseCode":405,"solveTimestamp":0,"failureReason":"TOKEN_MISSING"}',
+      '"challengeResponse":{"responseCode":202',
+      '{"name":"user-agent","value":',
+      '"clientIp":"2001:db8:85a3::8a2e:370:7334"',
+      '"x-kunde","value":"Müller & Söhne – 東京 – 😀"',
+    ]) {
+      expect(stored.toString("utf8")).toContain(field);
+    }
+  });
+
+  it("stores a record of about 1 MB whole, as one line", async () => {
+    const out = join(work, "out");
+    const file = `${SAMPLES}/cwl-data-message-large.json`;
+    const [message] = await messagesOf(file);
+
+    const { code } = await runReplay(["--out", out, file]);
+
+    const [key] = filesUnder(out);
+    const stored = gunzipSync(await readFile(join(out, key!))).toString("utf8");
+    expect(code).toBe(0);
+    expect(Buffer.byteLength(message!)).toBeGreaterThan(1_000_000);
+    expect(stored).toBe(`${message}\n`);
+  });
+});
