@@ -299,6 +299,7 @@ export interface MemoryReport {
   /** Largest decompressed payload handled per memory setting, in bytes, and the case it came from. */
   readonly largestPayload: readonly {
     readonly memoryMb: number;
+    readonly kind: "realistic" | "compressible";
     readonly bytes: number;
     readonly name: string;
   }[];
@@ -437,14 +438,16 @@ async function measureMemory(bundle: string, progress: (line: string) => void): 
         }
       }
     }
-    const largestPayload = MEMORY_SETTINGS_MB.map((memoryMb) => {
-      const handled = sweep.filter((r) => r.memoryMb === memoryMb && r.handled);
-      const best = handled.reduce<SweepResult | undefined>(
-        (a, b) => (a === undefined || b.bytesIn > a.bytesIn ? b : a),
-        undefined,
-      );
-      return { memoryMb, bytes: best?.bytesIn ?? 0, name: best?.name ?? "none" };
-    });
+    const largestPayload = MEMORY_SETTINGS_MB.flatMap((memoryMb) =>
+      (["realistic", "compressible"] as const).map((kind) => {
+        const handled = sweep.filter((r) => r.memoryMb === memoryMb && r.handled && r.name.startsWith(kind));
+        const best = handled.reduce<SweepResult | undefined>(
+          (a, b) => (a === undefined || b.bytesIn > a.bytesIn ? b : a),
+          undefined,
+        );
+        return { memoryMb, kind, bytes: best?.bytesIn ?? 0, name: best?.name ?? "none" };
+      }),
+    );
     return { cases, sweep, largestPayload };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -543,11 +546,16 @@ export function formatReport(report: BenchReport): string {
           .join("; ")}`,
       );
     }
-    lines.push(
-      `  largest payload handled      ${report.memory.largestPayload
-        .map((row) => `${row.memoryMb} MB: ${mb(row.bytes)} (${row.name})`)
-        .join(", ")}`,
-    );
+    for (const kind of ["realistic", "compressible"] as const) {
+      lines.push(
+        `  largest ${kind.padEnd(12)} ${report.memory.largestPayload
+          .filter((row) => row.kind === kind)
+          .map((row) => `${row.memoryMb} MB: ${mb(row.bytes)}`)
+          .join(
+            ", ",
+          )} (largest measured: ${mb(Math.max(...report.memory.sweep.filter((r) => r.name.startsWith(kind)).map((r) => r.bytesIn)))})`,
+      );
+    }
   }
   lines.push(
     `machine     load average ${report.loadAverage.toFixed(1)} on ${report.cpus} CPUs when the runs started (figures are only comparable on an idle machine)`,

@@ -35,7 +35,7 @@ const { readFileSync } = require("node:fs");
 // VmHWM (the peak of this process's own memory map) is the figure; elsewhere, maxRSS.
 function peakRssBytes() {
   try {
-    const hwm = /VmHWM:\s*(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+    const hwm = /VmHWM:\\s*(\\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
     if (hwm) return Number(hwm[1]) * 1024;
   } catch {}
   return process.resourceUsage().maxRSS * 1024;
@@ -71,9 +71,10 @@ export function measurePeakRss(
   nodeOptions: readonly string[] = [],
 ): Promise<PeakRss> {
   return new Promise((resolve, reject) => {
-    // Through `sh`, which forks node: a child forked straight from a large process (bench itself,
-    // holding its workloads) starts with a peak (VmHWM) near the parent's size, seen here as
-    // 74 MiB too much with a 600 MB parent; forked from the small shell it starts clean.
+    // Through `sh`, which forks node: Linux keeps ru_maxrss across fork and exec, so a child forked
+    // straight from a large process (bench itself, holding its workloads) reports about the parent's
+    // size as its maxRSS (74 MiB too much with a 600 MB parent here). The child reads VmHWM, which
+    // exec resets; where there is no /proc it falls back to maxRSS, which the small shell keeps clean.
     const child = spawn(
       "/bin/sh",
       ["-c", '"$@"; exit $?', "sh", process.execPath, ...nodeOptions, "-e", CHILD, bundle, eventFile],
