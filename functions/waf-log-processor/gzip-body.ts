@@ -37,9 +37,12 @@ export class GzipBody {
     });
   }
 
-  /** Queues `chunk` for compression; the buffer must not be changed afterwards. */
-  write(chunk: Buffer): void {
-    if (!this.gzip.write(chunk)) this.mustDrain = true;
+  /**
+   * Queues `chunk` for compression; the buffer must not be changed until `consumed` is called
+   * (zlib has read it then).
+   */
+  write(chunk: Buffer, consumed?: () => void): void {
+    if (!this.gzip.write(chunk, consumed)) this.mustDrain = true;
   }
 
   /** True when zlib has no input left to compress (the next chunk can start at once). */

@@ -254,7 +254,7 @@ export function createHandler(
       flushBytes: FLUSH_BYTES,
       earlyFlushBytes: EARLY_FLUSH_BYTES,
       flushEarly: () => body.idle(),
-      onFlush: (chunk) => body.write(chunk),
+      onFlush: (chunk, release) => body.write(chunk, release),
     });
     let payload: StreamedPayload;
     try {
