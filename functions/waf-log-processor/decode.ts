@@ -219,7 +219,7 @@ export function decodeBase64(text: string): Buffer {
 }
 
 /** Bytes the gunzip stream hands over at a time (zlib's output chunk). */
-export const GUNZIP_CHUNK_BYTES = 131072;
+export const GUNZIP_CHUNK_BYTES = 128 * 1024;
 
 /**
  * Gunzips one complete gzip stream (several members, as `gunzipSync` reads them), stopping as soon
