@@ -122,7 +122,7 @@ export class PayloadShapeError extends SubscriptionEventError {
 }
 
 /** Latest timestamp `Date` can format: 9999-12-31T23:59:59.999Z, in ms since the epoch. */
-const MAX_TIMESTAMP_MS = 253_402_300_799_999;
+export const MAX_TIMESTAMP_MS = 253_402_300_799_999;
 
 const eventSchema = z.object({ awslogs: z.object({ data: z.string() }) });
 

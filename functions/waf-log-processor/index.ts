@@ -261,6 +261,7 @@ export function createHandler(
       payload = await streamSubscriptionEvent(event, {
         maxPayloadBytes: config.maxPayloadBytes,
         onLogEvent: (logEvent, messageText) => lines.add(logEvent, messageText),
+        onLogEventBytes: (logEvent, message) => lines.addBytes(logEvent, message),
         afterChunk: () => body.drained(),
       });
     } catch (error) {

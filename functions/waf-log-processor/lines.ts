@@ -235,20 +235,50 @@ export class LineWriter {
     const start = this.length;
     this.reserve(message.length * bytesPerUnit + 1);
     const end = start + this.body.write(message, start, encoding);
+    this.endLine(event, start, end, encoding, () => message);
+  }
+
+  /**
+   * Writes the line of one log event whose message is given as its UTF-8 bytes (valid UTF-8), as
+   * {@link add} would write it for the same message as a string.
+   *
+   * @param event the log event's id and timestamp (ms since the epoch).
+   * @param message the message's UTF-8 bytes; only read during the call.
+   */
+  addBytes(event: Pick<LogEvent, "id" | "timestamp">, message: Buffer): void {
+    const start = this.length;
+    this.reserve(message.length + 1);
+    const end = start + message.copy(this.body, start);
+    this.endLine(event, start, end, "utf8", () => message.toString("utf8"));
+  }
+
+  /**
+   * Finishes the line whose message bytes are `body[start, end)`: classifies them, keeps, unfolds,
+   * redacts or wraps them, checks the timestamp, counts, adds the newline, and flushes when due.
+   * `text()` gives the message as a string in `encoding`'s terms (for wrapping and redaction only).
+   */
+  private endLine(
+    event: Pick<LogEvent, "id" | "timestamp">,
+    start: number,
+    end: number,
+    encoding: "utf8" | "latin1",
+    text: () => string,
+  ): void {
+    const bytesPerUnit = encoding === "utf8" ? 3 : 1;
     // `end < body.length`: reserve() left room for the newline, which classifyJsonObject needs.
     const kind = classifyJsonObject(this.body, start, end);
     let usableTimestamp: boolean;
     if (kind === NOT_A_JSON_OBJECT) {
       this.linesWrapped++;
-      const text = wrap(event);
-      this.reserve(text.length * bytesPerUnit + 1);
-      this.length = start + this.body.write(text, start, encoding);
+      const wrapped = wrap({ ...event, message: text() });
+      this.reserve(wrapped.length * bytesPerUnit + 1);
+      this.length = start + this.body.write(wrapped, start, encoding);
       usableTimestamp = isEpochDigitCount(String(event.timestamp).length);
     } else {
       if (this.options.redactHeaders.size > 0) {
-        const text = objectLine(message, kind, this.options.redactHeaders);
-        this.reserve(text.length * bytesPerUnit + 1);
-        this.length = start + this.body.write(text, start, encoding);
+        const line = objectLine(text(), kind, this.options.redactHeaders);
+        this.reserve(line.length * bytesPerUnit + 1);
+        this.length = start + this.body.write(line, start, encoding);
       } else if (kind === MULTI_LINE_JSON_OBJECT) {
         let to = start;
         for (let from = start; from < end; from++) {

@@ -23,6 +23,7 @@ import {
   InvalidJsonError,
   isLogEventList,
   logEventSchema,
+  MAX_TIMESTAMP_MS,
   messageTypeSchema,
   NotGzipError,
   parsePayload,
@@ -89,6 +90,38 @@ const BACKSLASH_U = Buffer.from("\\u", "latin1");
  * where JSON allows no letter. See {@link PayloadReader.quickLogEvent}.
  */
 const NEXT_LOG_EVENT = Buffer.from('},{"id":"', "latin1");
+
+/**
+ * Log events of at least this many bytes take the direct path when the caller accepts message
+ * bytes (`onLogEventBytes`): see {@link PayloadReader.directLogEvent}. Below it, `JSON.parse` is as
+ * fast and the strings it makes are small.
+ */
+export const DIRECT_LOG_EVENT_BYTES = 64 * 1024;
+/** How CloudWatch Logs writes a log event, up to its id's digits, and between the members. */
+const ID_MEMBER = Buffer.from('{"id":"', "latin1");
+const TIMESTAMP_MEMBER = Buffer.from('","timestamp":', "latin1");
+const MESSAGE_MEMBER = Buffer.from(',"message":"', "latin1");
+/** What each JSON escape character (the byte after a backslash) stands for; 0 for none (`u` included). */
+const UNESCAPED = new Uint8Array(128);
+for (const [escape, byte] of [
+  ['"', 0x22],
+  ["\\", 0x5c],
+  ["/", 0x2f],
+  ["b", 0x08],
+  ["f", 0x0c],
+  ["n", 0x0a],
+  ["r", 0x0d],
+  ["t", 0x09],
+] as const) {
+  UNESCAPED[escape.charCodeAt(0)] = byte;
+}
+
+/** Whether `buffer` holds `literal` at `at`. */
+function hasAt(buffer: Buffer, at: number, literal: Buffer): boolean {
+  if (at + literal.length > buffer.length) return false;
+  for (let k = 0; k < literal.length; k++) if (buffer[at + k] !== literal[k]) return false;
+  return true;
+}
 
 // Where the reader is in the payload `{"name": value, …, "logEvents": [ {…}, … ], …}`.
 const BEFORE_OBJECT = 0;
@@ -170,6 +203,16 @@ export interface StreamOptions {
   readonly onLogEvent: (event: LogEvent, messageText: MessageText) => void;
   /** Called after each decompressed chunk has been read; awaited when it returns a promise (backpressure). */
   readonly afterChunk?: () => Promise<void> | undefined;
+  /**
+   * Receives, instead of `onLogEvent`, a log event of at least `directLogEventBytes` bytes written
+   * exactly as CloudWatch Logs writes one (`{"id":"<digits>","timestamp":<digits>,"message":"…"}`,
+   * valid UTF-8, no `\u` escape): its id and timestamp, and its message as UTF-8 bytes, unescaped
+   * straight from the payload (the bytes are valid only during the call). Without it, every log
+   * event goes to `onLogEvent`.
+   */
+  readonly onLogEventBytes?: (event: Pick<LogEvent, "id" | "timestamp">, message: Buffer) => void;
+  /** See `onLogEventBytes`. @default {@link DIRECT_LOG_EVENT_BYTES} */
+  readonly directLogEventBytes?: number;
 }
 
 /**
@@ -203,7 +246,14 @@ export class PayloadReader {
   readonly eventIssues: string[] = [];
   eventIssueCount = 0;
 
-  constructor(private readonly onLogEvent: StreamOptions["onLogEvent"]) {}
+  /** Where {@link directLogEvent} unescapes a message; grows to the largest one. */
+  private scratch = Buffer.alloc(0);
+
+  constructor(
+    private readonly onLogEvent: StreamOptions["onLogEvent"],
+    private readonly onLogEventBytes?: StreamOptions["onLogEventBytes"],
+    private readonly directLogEventBytes: number = DIRECT_LOG_EVENT_BYTES,
+  ) {}
 
   push(chunk: Buffer): void {
     if (this.whole !== undefined) {
@@ -435,6 +485,10 @@ export class PayloadReader {
     }
     const end = this.buffer.subarray(0, this.length).indexOf(NEXT_LOG_EVENT, this.pos);
     if (end < 0 || end + 1 - this.valueStart > MAX_VALUE_BYTES) return false;
+    if (this.directLogEvent(this.valueStart, end + 1)) {
+      this.pos = end + 1;
+      return true;
+    }
     const bytes = this.buffer.subarray(this.valueStart, end + 1);
     const asBytes = readAsBytes(bytes);
     let value: unknown;
@@ -527,6 +581,7 @@ export class PayloadReader {
    * reading's, byte for byte (see `MessageText`).
    */
   private logEvent(start: number, end: number): void {
+    if (this.directLogEvent(start, end)) return;
     const bytes = this.buffer.subarray(start, end);
     const asBytes = readAsBytes(bytes);
     let value: unknown;
@@ -538,6 +593,62 @@ export class PayloadReader {
       );
     }
     this.acceptLogEvent(value, asBytes);
+  }
+
+  /**
+   * The direct path for a large log event, `buffer[start, end)`: when it is exactly
+   * `{"id":"<digits>","timestamp":<digits>,"message":"<string>"}` (CloudWatch Logs' layout: no
+   * whitespace, these members in this order), valid UTF-8, with a timestamp the schema accepts
+   * (no leading zero, 0 to {@link MAX_TIMESTAMP_MS}) and a string without `\u` escapes or raw
+   * control characters, the message is unescaped byte by byte into {@link scratch} and handed to
+   * `onLogEventBytes`, sparing the strings of `JSON.parse` (the event's text and its message). Such
+   * a text is one JSON object whose `JSON.parse` gives exactly that id, timestamp and (UTF-8
+   * encoded) message. Anything else returns false having changed nothing, and `JSON.parse` decides.
+   *
+   * @returns true when the log event was handed on.
+   */
+  private directLogEvent(start: number, end: number): boolean {
+    if (this.onLogEventBytes === undefined || end - start < this.directLogEventBytes) return false;
+    const { buffer } = this;
+    if (!hasAt(buffer, start, ID_MEMBER)) return false;
+    let i = start + ID_MEMBER.length;
+    const idStart = i;
+    while (i < end && buffer[i]! >= ZERO && buffer[i]! <= NINE) i++;
+    if (i === idStart || !hasAt(buffer, i, TIMESTAMP_MEMBER)) return false;
+    const id = buffer.toString("latin1", idStart, i);
+    i += TIMESTAMP_MEMBER.length;
+    const timestampStart = i;
+    while (i < end && buffer[i]! >= ZERO && buffer[i]! <= NINE) i++;
+    const digits = i - timestampStart;
+    if (digits === 0 || digits > 15 || (digits > 1 && buffer[timestampStart] === ZERO)) return false;
+    const timestamp = Number(buffer.toString("latin1", timestampStart, i));
+    if (timestamp > MAX_TIMESTAMP_MS || !hasAt(buffer, i, MESSAGE_MEMBER)) return false;
+    i += MESSAGE_MEMBER.length;
+    // The message's closing quote and the log event's closing brace end the text.
+    const last = end - 2;
+    if (last < i || buffer[last] !== QUOTE || buffer[end - 1] !== CLOSE_BRACE) return false;
+    if (!isUtf8(buffer.subarray(start, end))) return false;
+    if (this.scratch.length < last - i) this.scratch = Buffer.allocUnsafe(last - i);
+    const out = this.scratch;
+    let n = 0;
+    while (i < last) {
+      const code = buffer[i]!;
+      if (code === BACKSLASH) {
+        const escaped = i + 1 < last ? buffer[i + 1]! : 0;
+        const byte = escaped < 128 ? UNESCAPED[escaped]! : 0;
+        if (byte === 0) return false; // \u, an unknown escape, or a backslash escaping the closing quote
+        out[n++] = byte;
+        i += 2;
+      } else {
+        if (code === QUOTE || code < SPACE) return false;
+        out[n++] = code;
+        i++;
+      }
+    }
+    const index = this.logEventCount++;
+    if (index === 0) this.firstLogEvent = { id, timestamp };
+    this.onLogEventBytes({ id, timestamp }, out.subarray(0, n));
+    return true;
   }
 
   /** Checks one parsed element of `logEvents` and hands it on, or notes what is wrong with it. */
@@ -646,7 +757,7 @@ export async function streamSubscriptionEvent(
   const compressed = eventData(event);
   checkGzipMagic(compressed);
   const maxBytes = options.maxPayloadBytes ?? Number.POSITIVE_INFINITY;
-  const reader = new PayloadReader(options.onLogEvent);
+  const reader = new PayloadReader(options.onLogEvent, options.onLogEventBytes, options.directLogEventBytes);
   const hash = createHash("sha256");
   const gunzip = createGunzip(GUNZIP_OPTIONS);
   gunzip.end(compressed);

@@ -11,6 +11,7 @@ import {
 import { LineWriter, toLines } from "../../../functions/waf-log-processor/lines";
 import { payloadDigest } from "../../../functions/waf-log-processor/object-key";
 import {
+  DIRECT_LOG_EVENT_BYTES,
   MAX_VALUE_BYTES,
   streamSubscriptionEvent,
 } from "../../../functions/waf-log-processor/payload-stream";
@@ -24,8 +25,18 @@ import {
 
 const REDACT_COOKIE: ReadonlySet<string> = new Set(["cookie"]);
 
-/** Envelope, ids, counts and body through the streaming reader and the line writer, or the error class. */
+/**
+ * Envelope, ids, counts and body through the streaming reader and the line writer, or the error
+ * class: once with every log event parsed by `JSON.parse`, once with every log event offered to the
+ * direct path (`onLogEventBytes` from 0 bytes on); a difference between the two is returned as such.
+ */
 async function streamed(event: unknown): Promise<string> {
+  const parsed = await streamedWith(event, false);
+  const direct = await streamedWith(event, true);
+  return parsed === direct ? parsed : `direct path differs: ${direct} instead of ${parsed}`;
+}
+
+async function streamedWith(event: unknown, direct: boolean): Promise<string> {
   const writer = new LineWriter({ redactHeaders: REDACT_COOKIE });
   const ids: [string, number][] = [];
   try {
@@ -34,6 +45,15 @@ async function streamed(event: unknown): Promise<string> {
         ids.push([logEvent.id, logEvent.timestamp]);
         writer.add(logEvent, messageText);
       },
+      ...(direct
+        ? {
+            directLogEventBytes: 0,
+            onLogEventBytes: (logEvent: Pick<LogEvent, "id" | "timestamp">, message: Buffer) => {
+              ids.push([logEvent.id, logEvent.timestamp]);
+              writer.addBytes(logEvent, message);
+            },
+          }
+        : {}),
     });
     if (result.kind === "control") return `control ${JSON.stringify(result.payload)} ${result.digest}`;
     return `${JSON.stringify({ ...result.payload })} ${JSON.stringify(ids)} ${writer.linesWrapped} ${result.digest} ${writer.written().toString("base64")}`;
@@ -135,6 +155,52 @@ describe("streamSubscriptionEvent against the whole-payload reference", () => {
 
     expect(mismatches).toEqual([]);
     expect(valid).toBeGreaterThan(500);
+  });
+});
+
+describe("streamSubscriptionEvent direct path (onLogEventBytes)", () => {
+  /** Which callback got each log event, and what it got (the message as UTF-8 bytes, base64). */
+  async function callbacks(event: unknown): Promise<string[]> {
+    const calls: string[] = [];
+    await streamSubscriptionEvent(event, {
+      onLogEvent: (logEvent, messageText) =>
+        calls.push(
+          `parsed ${logEvent.id} ${logEvent.timestamp} ${Buffer.from(logEvent.message, messageText === "string" ? "utf8" : "latin1").toString("base64")}`,
+        ),
+      onLogEventBytes: (logEvent, message) =>
+        calls.push(`direct ${logEvent.id} ${logEvent.timestamp} ${message.toString("base64")}`),
+    });
+    return calls;
+  }
+  const large = `{"timestamp":1764460800000,"uri":"/a\\\\b","q":"é😀 \\"x\\"\\t","pad":"${"x".repeat(DIRECT_LOG_EVENT_BYTES)}"}`;
+
+  it(`hands a log event of ${DIRECT_LOG_EVENT_BYTES} bytes or more in CloudWatch's layout over as its message's UTF-8 bytes`, async () => {
+    const events = logEvents([large, "small"]);
+
+    expect(await callbacks(eventFromPayload(dataPayload(events)))).toEqual([
+      `direct ${events[0]!.id} ${events[0]!.timestamp} ${Buffer.from(large).toString("base64")}`,
+      `parsed ${events[1]!.id} ${events[1]!.timestamp} ${Buffer.from("small").toString("base64")}`,
+    ]);
+  });
+
+  it("leaves a large log event with a \\u escape, another member order or whitespace to JSON.parse", async () => {
+    const withControl = `${large.slice(0, -1)},"c":"\u0001"}`;
+    const [first] = logEvents([large]);
+    const reordered = JSON.stringify(dataPayload([])).replace(
+      '"logEvents":[]',
+      `"logEvents":[{"timestamp":${first!.timestamp},"id":"${first!.id}","message":${JSON.stringify(large)}}]`,
+    );
+    const spaced = reordered.replace('"logEvents":[{', '"logEvents":[ {');
+
+    for (const event of [
+      eventFromPayload(dataPayload(logEvents([withControl]))),
+      eventFromBytes(gzipSync(reordered)),
+      eventFromBytes(gzipSync(spaced)),
+    ]) {
+      const calls = await callbacks(event);
+      expect(calls).toHaveLength(1);
+      expect(calls[0]).toMatch(/^parsed /);
+    }
   });
 });
 
