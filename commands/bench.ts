@@ -267,6 +267,14 @@ export interface ThroughputReport {
   readonly floorMBps: number;
   readonly ratio: number;
   readonly ratioTargetMet: boolean;
+  /**
+   * CPU time of one pass (user + system, every thread of the process: zlib's thread pool too), in
+   * ms, medians: what a Lambda function with less than one vCPU pays, where nothing overlaps.
+   */
+  readonly processorCpuMs: number;
+  readonly floorCpuMs: number;
+  /** floor CPU time ÷ processor CPU time (the throughput ratio on one CPU). */
+  readonly cpuRatio: number;
 }
 
 /** Peak memory of one case (see `measurePeakRss`), sizes in bytes. */
@@ -339,19 +347,33 @@ async function measureThroughput(
   let linesOut = 0;
   const floorMs: number[] = [];
   const processorMs: number[] = [];
+  const floorCpuMs: number[] = [];
+  const processorCpuMs: number[] = [];
+  const cpuMs = (since: NodeJS.CpuUsage) => {
+    const used = process.cpuUsage(since);
+    return (used.user + used.system) / 1000;
+  };
   for (let run = 0; run < WARMUP_RUNS + options.runs; run++) {
     const measured = run >= WARMUP_RUNS;
     progress(
       `bench: ${workload.source}: ${measured ? `run ${run - WARMUP_RUNS + 1}/${options.runs}` : `warm-up ${run + 1}/${WARMUP_RUNS}`}`,
     );
+    let cpu = process.cpuUsage();
     let start = performance.now();
     decodedBytes = floorPass(workload.events, options.gzipLevel);
-    if (measured) floorMs.push(performance.now() - start);
+    if (measured) {
+      floorMs.push(performance.now() - start);
+      floorCpuMs.push(cpuMs(cpu));
+    }
     sink.objects = 0;
     sink.bytes = 0;
+    cpu = process.cpuUsage();
     start = performance.now();
     linesOut = await processorPass(handler, workload.events);
-    if (measured) processorMs.push(performance.now() - start);
+    if (measured) {
+      processorMs.push(performance.now() - start);
+      processorCpuMs.push(cpuMs(cpu));
+    }
   }
   if (workload.logEvents !== undefined && linesOut !== workload.logEvents) {
     throw new Error(`the processor wrote ${linesOut} lines for ${workload.logEvents} log events`);
@@ -374,6 +396,9 @@ async function measureThroughput(
     floorMBps,
     ratio: processorMBps / floorMBps,
     ratioTargetMet: processorMBps / floorMBps >= TARGET_RATIO,
+    processorCpuMs: median(processorCpuMs),
+    floorCpuMs: median(floorCpuMs),
+    cpuRatio: median(floorCpuMs) / median(processorCpuMs),
   };
 }
 
@@ -513,6 +538,7 @@ export function formatReport(report: BenchReport): string {
       `  processor ${w.processorMBps.toFixed(1)} MB/s (${w.processorMs.toFixed(0)} ms per pass; ${w.objects} objects, ${mb(w.bytesOut)} gzip)`,
       `  floor     ${w.floorMBps.toFixed(1)} MB/s (${w.floorMs.toFixed(0)} ms per pass: base64 decode + gunzip + gzip)`,
       `  ratio     ${w.ratio.toFixed(2)}   target ≥ ${TARGET_RATIO}: ${met(w.ratioTargetMet)}`,
+      `  CPU time  processor ${w.processorCpuMs.toFixed(0)} ms, floor ${w.floorCpuMs.toFixed(0)} ms per pass (all threads): ratio ${w.cpuRatio.toFixed(2)} on one CPU`,
     );
   }
   lines.push(
