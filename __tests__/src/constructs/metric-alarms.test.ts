@@ -6,6 +6,7 @@ describe("alarms configuration", () => {
     expect(parsedEnvironment().alarms).toEqual({
       enabled: true,
       email: [],
+      failureRecords: { enabled: true, threshold: 0 },
       failureQueueMessages: { enabled: true, threshold: 0 },
       deadLetterQueueMessages: { enabled: true, threshold: 0 },
       processorErrors: { enabled: true, threshold: 0 },
@@ -13,6 +14,9 @@ describe("alarms configuration", () => {
       notificationQueueAge: { enabled: true, thresholdSeconds: 1800 },
       noInvocations: { enabled: true, windowMinutes: 60 },
       destinationDeliveryFailures: { enabled: true, threshold: 0 },
+      deliveryErrors: { enabled: true, threshold: 0 },
+      deliveryThrottling: { enabled: true, threshold: 0 },
+      skippedLogEvents: { enabled: true, thresholdPercent: 10 },
     });
   });
 
@@ -34,6 +38,15 @@ describe("alarms configuration", () => {
         { enabled: false, windowMinutes: 60 },
       ],
     );
+  });
+
+  it("rejects a skipped-log-events percentage out of range", () => {
+    expect(environmentIssues({ alarms: { skippedLogEvents: { thresholdPercent: 0 } } })).toEqual([
+      {
+        path: "environments.dev.alarms.skippedLogEvents.thresholdPercent",
+        message: "must be a whole number of percent from 1 to 100, got 0",
+      },
+    ]);
   });
 
   it("rejects an e-mail address that is not one", () => {
