@@ -326,7 +326,7 @@ export async function redrive(
 ): Promise<RedriveSummary> {
   const outcomes: RecordOutcome[] = [];
   const kept: StoredRecord[] = [];
-  let releaseErrors: string[] = [];
+  let releaseErrors: string[];
   const max = options.max ?? Number.POSITIVE_INFINITY;
   try {
     for await (const record of store.records(max)) {
