@@ -9,6 +9,7 @@ import {
   blockOf,
   environmentConfig,
   ref,
+  resourcesOfType,
   synthesizeStack,
   testBundlePath,
   type Synthesized,
@@ -100,6 +101,26 @@ describe("WafLogPipelineStack", () => {
       processor_function_name: ref(stack.pipeline.forwarder.processor.function, "function_name"),
       cortex_collector_settings: expect.any(Object),
     });
+  });
+
+  it("shows on its dashboard every alarm of the stack, and the whole path", () => {
+    const alarmNames = Object.values(resourcesOfType(synthesized.tf, "aws_cloudwatch_metric_alarm"))
+      .map((alarm) => `arn:aws:cloudwatch:us-east-1:111122223333:alarm:${String(alarm.alarm_name)}`)
+      .sort();
+    const [dashboard] = Object.values(resourcesOfType(synthesized.tf, "aws_cloudwatch_dashboard"));
+    const body = JSON.parse(dashboard!.dashboard_body as string) as {
+      widgets: { type: string; properties: { alarms?: string[]; markdown?: string } }[];
+    };
+    const shown = body.widgets.flatMap((w) => (w.type === "alarm" ? (w.properties.alarms ?? []) : []));
+
+    expect(alarmNames.length).toBeGreaterThanOrEqual(10);
+    expect([...shown].sort()).toEqual(alarmNames);
+    expect(body.widgets.flatMap((w) => w.properties.markdown ?? [])).toEqual(
+      expect.arrayContaining([
+        "## WAF log groups: log events in vs forwarded, delivery errors and throttling",
+        "## Failure store",
+      ]),
+    );
   });
 
   it("outputs the Cortex collector settings to type into Cortex", () => {

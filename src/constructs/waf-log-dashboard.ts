@@ -28,6 +28,17 @@ export const DASHBOARD_COLUMNS = 24;
 /** Most alarms one alarm widget shows. */
 export const MAX_ALARMS_PER_WIDGET = 100;
 
+/**
+ * CloudWatch's dashboard quotas: at most 500 widgets per dashboard, 500 metrics per widget and 2,500
+ * metrics per dashboard (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html,
+ * "Dashboards"). `PutDashboard` rejects a larger body at apply; {@link dashboardBody} checks at synth.
+ */
+export const DASHBOARD_MAX_WIDGETS = 500;
+/** See {@link DASHBOARD_MAX_WIDGETS}. */
+export const DASHBOARD_MAX_METRICS_PER_WIDGET = 500;
+/** See {@link DASHBOARD_MAX_WIDGETS}. */
+export const DASHBOARD_MAX_METRICS = 2500;
+
 /** What {@link WafLogDashboard} needs. */
 export interface WafLogDashboardProps {
   /** Name of the dashboard (1–255 of `[A-Za-z0-9_-]`). */
@@ -124,8 +135,38 @@ export function dashboardUrl(region: string, dashboardName: string): string {
 /**
  * The dashboard body: a text heading, then each section's heading and widgets, laid out left to right
  * in rows of {@link DASHBOARD_COLUMNS} columns. Deterministic: the same sections give the same JSON.
+ *
+ * @throws Error naming the dashboard, the count and the quota when the body would pass one of
+ *   CloudWatch's dashboard quotas ({@link DASHBOARD_MAX_WIDGETS} widgets,
+ *   {@link DASHBOARD_MAX_METRICS_PER_WIDGET} metrics in a widget, {@link DASHBOARD_MAX_METRICS} metrics)
  */
 export function dashboardBody(title: string, sections: readonly DashboardSection[]): string {
+  const metricsOf = (widget: DashboardWidget) => {
+    const metrics = widget.properties.metrics;
+    return Array.isArray(metrics) ? metrics.length : 0;
+  };
+  const all = sections.flatMap((section) => section.widgets);
+  const widgetCount = all.length + 1 + sections.length; // and the text headings
+  const problems: string[] = [];
+  if (widgetCount > DASHBOARD_MAX_WIDGETS) {
+    problems.push(`${widgetCount} widgets (at most ${DASHBOARD_MAX_WIDGETS})`);
+  }
+  for (const widget of all) {
+    if (metricsOf(widget) > DASHBOARD_MAX_METRICS_PER_WIDGET) {
+      problems.push(
+        `${metricsOf(widget)} metrics in the widget ${JSON.stringify(widget.properties.title)} (at most ${DASHBOARD_MAX_METRICS_PER_WIDGET})`,
+      );
+    }
+  }
+  const metricCount = all.reduce((sum, widget) => sum + metricsOf(widget), 0);
+  if (metricCount > DASHBOARD_MAX_METRICS) {
+    problems.push(`${metricCount} metrics (at most ${DASHBOARD_MAX_METRICS})`);
+  }
+  if (problems.length > 0) {
+    throw new Error(
+      `the CloudWatch dashboard "${title}" would have ${problems.join(", ")}: CloudWatch would reject it at apply (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html)`,
+    );
+  }
   const widgets: Record<string, unknown>[] = [];
   let y = 0;
   const heading = (markdown: string, height: number) => {

@@ -29,7 +29,14 @@ import { KMS_KEY_ARN_RULES, keyRegionProblem, kmsKeyArnProblem } from "./kms-key
 import { WafLogArchive, archiveDestinationSchema } from "./waf-log-archive";
 import { WafLogProcessor } from "./waf-log-processor";
 import { WafLogSubscription } from "./waf-log-subscription";
-import { type DashboardSection, WafLogDashboard, alarmWidgets, graph, metric } from "./waf-log-dashboard";
+import {
+  type DashboardSection,
+  type DashboardWidget,
+  WafLogDashboard,
+  alarmWidgets,
+  graph,
+  metric,
+} from "./waf-log-dashboard";
 import {
   accountIdSchema,
   allowed,
@@ -708,6 +715,18 @@ interface ForwarderDashboardInput {
   readonly alarmNames: readonly string[];
 }
 
+/**
+ * Most "log events in vs forwarded" graphs a dashboard gets: up to this many log groups each get a graph
+ * of their own; more share graphs, so the dashboard stays readable and within CloudWatch's 500 widgets
+ * and 2,500 metrics per dashboard (`DASHBOARD_MAX_WIDGETS` in `waf-log-dashboard.ts`).
+ */
+export const MAX_LOG_GROUP_GRAPHS = 24;
+
+/** Log groups per "in vs forwarded" graph for `count` log groups: 1, or as many as keep the graphs ≤ {@link MAX_LOG_GROUP_GRAPHS}. */
+export function logGroupsPerGraph(count: number): number {
+  return Math.max(1, Math.ceil(count / MAX_LOG_GROUP_GRAPHS));
+}
+
 /** `SEARCH(…)` of an `AWS/Logs` metric of one log group, whatever its other dimensions (dashboards only). */
 function logsSearch(metricName: string, logGroupName: string, id: string, label: string): unknown[] {
   return [
@@ -732,14 +751,40 @@ function forwarderDashboardSections(input: ForwarderDashboardInput): DashboardSe
   const lambda = (metricName: string, options: Record<string, unknown> = {}) =>
     metric("AWS/Lambda", metricName, fn, options);
   const environment = { Environment: props.environmentName ?? props.name };
-  const logGroups = props.logGroupNames.map((logGroupName, index) =>
-    graph(`${logGroupName}: log events in vs forwarded`, region, [
-      metric("AWS/Logs", "IncomingLogEvents", { LogGroupName: logGroupName }, { label: "in" }),
-      logsSearch("ForwardedLogEvents", logGroupName, `fwd${index}`, "forwarded"),
-      logsSearch("DeliveryErrors", logGroupName, `err${index}`, "delivery errors"),
-      logsSearch("DeliveryThrottling", logGroupName, `thr${index}`, "delivery throttling"),
-    ]),
-  );
+  const perGraph = logGroupsPerGraph(props.logGroupNames.length);
+  const logGroups: DashboardWidget[] = [];
+  for (let start = 0; start < props.logGroupNames.length; start += perGraph) {
+    const part = props.logGroupNames.slice(start, start + perGraph);
+    // One log group per graph: short labels; several: each label names its log group.
+    const label = (group: string, what: string) => (perGraph === 1 ? what : `${group} ${what}`);
+    const title =
+      part.length === 1 ? part[0]! : `${part[0]} … ${part[part.length - 1]} (${part.length} log groups)`;
+    logGroups.push(
+      graph(
+        `${title}: log events in vs forwarded`,
+        region,
+        part.flatMap((logGroupName, offset) => {
+          const index = start + offset;
+          return [
+            metric(
+              "AWS/Logs",
+              "IncomingLogEvents",
+              { LogGroupName: logGroupName },
+              { label: label(logGroupName, "in") },
+            ),
+            logsSearch("ForwardedLogEvents", logGroupName, `fwd${index}`, label(logGroupName, "forwarded")),
+            logsSearch("DeliveryErrors", logGroupName, `err${index}`, label(logGroupName, "delivery errors")),
+            logsSearch(
+              "DeliveryThrottling",
+              logGroupName,
+              `thr${index}`,
+              label(logGroupName, "delivery throttling"),
+            ),
+          ];
+        }),
+      ),
+    );
+  }
   const failureStore = [
     graph("Events given up (failure records written) and lost deliveries", region, [
       lambda("AsyncEventsDropped", { label: "given up: records in the failure store" }),

@@ -5,8 +5,11 @@ import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../../src/constructs/validation";
 import {
+  MAX_LOG_GROUP_GRAPHS,
+  MAX_LOG_GROUPS,
   PROCESSOR_DASHBOARD_METRICS,
   WafLogForwarder,
+  logGroupsPerGraph,
   type WafLogForwarderProps,
 } from "../../../src/constructs/waf-log-forwarder";
 import { readFileSync } from "node:fs";
@@ -459,6 +462,29 @@ describe("WafLogForwarder", () => {
 
       expect(alarms).toEqual(expected);
       expect(alarms).toHaveLength(6 + 2 * 3);
+    });
+
+    it("shares the in-vs-forwarded graphs among log groups beyond 24, keeping every log group", () => {
+      const many = Array.from({ length: MAX_LOG_GROUPS }, (_, i) => `aws-waf-logs-site-${i}`);
+      const big = new WafLogForwarder(emptyStack(), "Forwarder", props({ logGroupNames: many }));
+      const graphs = big.dashboardWidgets[0]!.widgets;
+
+      expect(graphs).toHaveLength(Math.ceil(MAX_LOG_GROUPS / logGroupsPerGraph(MAX_LOG_GROUPS)));
+      expect(graphs.length).toBeLessThanOrEqual(MAX_LOG_GROUP_GRAPHS);
+      expect(graphs[0]!.properties.title).toBe(
+        "aws-waf-logs-site-0 … aws-waf-logs-site-2 (3 log groups): log events in vs forwarded",
+      );
+      const incoming = graphs.flatMap((g) =>
+        (g.properties.metrics as unknown[][]).filter((m) => m[1] === "IncomingLogEvents").map((m) => m[3]),
+      );
+      expect(incoming).toEqual(many);
+      expect(JSON.stringify(graphs[0]!.properties.metrics)).toContain(
+        '"label":"aws-waf-logs-site-1 forwarded"',
+      );
+    });
+
+    it("gives each of up to 24 log groups a graph of its own", () => {
+      expect([1, 2, 24, 25, 48, 49, 500].map(logGroupsPerGraph)).toEqual([1, 1, 1, 2, 2, 3, 21]);
     });
 
     it("is not created with dashboard: false", () => {
