@@ -26,6 +26,24 @@ export const MAX_COUNT_THRESHOLD = 100_000;
  */
 export const MAX_NO_INVOCATIONS_WINDOW_MINUTES = 1440;
 
+/**
+ * Longest alarm description CloudWatch accepts, in characters
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html, `AlarmDescription`).
+ */
+export const MAX_ALARM_DESCRIPTION_LENGTH = 1024;
+
+/**
+ * `description` as CloudWatch accepts it: unchanged up to {@link MAX_ALARM_DESCRIPTION_LENGTH}
+ * characters, else cut to that length ending in `…`. Descriptions name log groups, which may be 512
+ * characters long; the ones written here put what happened and what to do first.
+ */
+export function fitAlarmDescription(description: string): string {
+  const chars = [...description];
+  return chars.length <= MAX_ALARM_DESCRIPTION_LENGTH
+    ? description
+    : `${chars.slice(0, MAX_ALARM_DESCRIPTION_LENGTH - 1).join("")}…`;
+}
+
 /** `enabled` of an alarm, or of every alarm of a construct. @default true */
 export const alarmEnabledSchema = z.boolean({ error: allowed("must be true or false") }).default(true);
 
@@ -253,7 +271,7 @@ export function createMetricAlarms<K extends string>(
     const evaluationPeriods = definition.evaluationPeriods ?? 1;
     alarms[key] = new CloudwatchMetricAlarm(group, key.charAt(0).toUpperCase() + key.slice(1), {
       alarmName: definition.alarmName,
-      alarmDescription: definition.description,
+      alarmDescription: fitAlarmDescription(definition.description),
       ...alarmData(definition),
       evaluationPeriods,
       ...(definition.datapointsToAlarm === undefined || definition.datapointsToAlarm === evaluationPeriods

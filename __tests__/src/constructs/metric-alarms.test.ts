@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { environmentIssues, parsedEnvironment } from "../../helpers/config";
+import * as metricAlarms from "../../../src/constructs/metric-alarms";
 
 describe("alarms configuration", () => {
   it("turns every alarm on by default, without e-mail", () => {
@@ -142,5 +143,14 @@ describe("alarms configuration", () => {
         message: "is not a known field (check the spelling against the configuration reference in README.md)",
       },
     ]);
+  });
+});
+
+describe("fitAlarmDescription", () => {
+  it("keeps a description of up to 1,024 characters and cuts a longer one to 1,024 ending in …", () => {
+    expect(metricAlarms.fitAlarmDescription("é".repeat(1024))).toBe("é".repeat(1024));
+    const cut = metricAlarms.fitAlarmDescription(`${"a".repeat(1020)}🙂🙂🙂🙂🙂`);
+    expect([...cut]).toHaveLength(metricAlarms.MAX_ALARM_DESCRIPTION_LENGTH);
+    expect(cut).toBe(`${"a".repeat(1020)}🙂🙂🙂…`);
   });
 });

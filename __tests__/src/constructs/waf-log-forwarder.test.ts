@@ -483,6 +483,19 @@ describe("WafLogForwarder", () => {
       );
     });
 
+    it("keeps every alarm description within CloudWatch's 1,024 characters for a 512-character log group name", () => {
+      const long = `aws-waf-logs-${"x".repeat(512 - "aws-waf-logs-".length)}`;
+      const stack = emptyStack();
+      new WafLogForwarder(stack, "Forwarder", props({ logGroupNames: [long] }));
+      const descriptions = Object.values(
+        resourcesOfType(JSON.parse(Testing.synth(stack)) as TerraformJson, "aws_cloudwatch_metric_alarm"),
+      ).map((alarm) => String(alarm.alarm_description));
+
+      expect(descriptions).toHaveLength(9);
+      expect(Math.max(...descriptions.map((d) => [...d].length))).toBe(1024);
+      for (const d of descriptions) expect([...d].length).toBeLessThanOrEqual(1024);
+    });
+
     it("gives each of up to 24 log groups a graph of its own", () => {
       expect([1, 2, 24, 25, 48, 49, 500].map(logGroupsPerGraph)).toEqual([1, 1, 1, 2, 2, 3, 21]);
     });
