@@ -400,7 +400,7 @@ async function handleRecord(
  * on success, or the error: the function's `errorMessage` when it returned `FunctionError`, else
  * `Invoke failed: <error name>: <message>` when Lambda refused the call (throttling, permissions).
  */
-async function invoke(
+export async function invoke(
   functionName: string,
   payload: string,
   lambda: Pick<LambdaClient, "send">,
