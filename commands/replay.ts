@@ -202,6 +202,17 @@ export async function main(argv: readonly string[], io: ReplayIo): Promise<numbe
   }
 }
 
+/** Exit codes for the signals that end replay early (128 + signal number, as shells report them). */
+export const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+
 if (isMainModule(import.meta.url)) {
+  // A signal ends the process without Node's `exit` event; exiting through process.exit runs the
+  // `exit` handlers, which remove the embedded server's temporary directory.
+  for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) {
+    process.once(signal, () => {
+      process.stderr.write(`replay: stopped by ${signal}\n`);
+      process.exit(code);
+    });
+  }
   process.exitCode = await main(process.argv.slice(2), PROCESS_OUTPUT);
 }

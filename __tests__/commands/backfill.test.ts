@@ -41,8 +41,8 @@ const event = (stream: string, n: number, message = `{"n":${n}}`): WindowLogEven
 });
 
 /** The log events of the subscription event `payload` (JSON text), decoded as the processor decodes them. */
-function sentEvents(payload: Uint8Array | undefined) {
-  const decoded = decodeSubscriptionEvent(JSON.parse(new TextDecoder().decode(payload)));
+async function sentEvents(payload: Uint8Array | undefined) {
+  const decoded = await decodeSubscriptionEvent(JSON.parse(new TextDecoder().decode(payload)));
   if (decoded.kind !== "data") throw new Error("not a DATA_MESSAGE");
   return decoded.payload;
 }
@@ -75,13 +75,13 @@ describe("batches", () => {
 });
 
 describe("subscriptionEvent", () => {
-  it("is the DATA_MESSAGE event CloudWatch Logs sends, which the processor decodes", () => {
+  it("is the DATA_MESSAGE event CloudWatch Logs sends, which the processor decodes", async () => {
     const text = subscriptionEvent(
       { logStreamName: "s1", events: [event("s1", 1), event("s1", 2, "plain text ü")] },
       { owner: "111122223333", logGroupName: "aws-waf-logs-example", filterName: "f" },
     );
 
-    expect(sentEvents(new TextEncoder().encode(text))).toEqual({
+    expect(await sentEvents(new TextEncoder().encode(text))).toEqual({
       messageType: "DATA_MESSAGE",
       owner: "111122223333",
       logGroup: "aws-waf-logs-example",
@@ -175,11 +175,12 @@ describe("backfill command", () => {
       ["arn:aws:lambda:us-east-1:111122223333:function:waf-log-pipeline-dev-processor", "RequestResponse"],
       ["arn:aws:lambda:us-east-1:111122223333:function:waf-log-pipeline-dev-processor", "RequestResponse"],
     ]);
-    expect(calls.map((c) => sentEvents(c.Payload as Uint8Array).logEvents.map((e) => e.id))).toEqual([
+    const sent = await Promise.all(calls.map((c) => sentEvents(c.Payload as Uint8Array)));
+    expect(sent.map((payload) => payload.logEvents.map((e) => e.id))).toEqual([
       ["id-a-1", "id-a-3"],
       ["id-b-2"],
     ]);
-    expect(sentEvents(calls[0]!.Payload as Uint8Array)).toMatchObject({
+    expect(sent[0]).toMatchObject({
       owner: "111122223333",
       logGroup: "aws-waf-logs-example",
       subscriptionFilters: ["waf-log-pipeline-dev-processor"],

@@ -9,7 +9,21 @@ import {
   packBatches,
 } from "../../commands/lib/subscription-event";
 import { ALL_ACTIONS, generateWafLogEvents } from "../../commands/lib/waf-records";
-import { floorPass, generatedWorkload, median, MemorySink, parseBenchArgs } from "../../commands/bench";
+import {
+  COMPRESSIBLE_DECODED_BYTES,
+  DEFAULT_EVENTS_DIR,
+  directoryWorkload,
+  floorPass,
+  generatedWorkload,
+  median,
+  MemorySink,
+  parseBenchArgs,
+} from "../../commands/bench";
+import { compressibleEvent, realisticEvent, repeatedBlockEvent } from "../../commands/lib/bench-events";
+import { heapOptionsFor, measurePeakRss } from "../../commands/lib/bench-memory";
+import { PROCESSOR_BUNDLE, REPO_ROOT } from "../../commands/lib/processor-bundle";
+
+const PROCESSOR_BUNDLE_PATH = `${REPO_ROOT}${PROCESSOR_BUNDLE}`;
 
 const SOURCE = {
   owner: "111122223333",
@@ -204,8 +218,15 @@ describe("median", () => {
 });
 
 describe("parseBenchArgs", () => {
-  it("defaults to 12,000 generated log events, seed 1, 7 runs, table output", () => {
-    expect(parseBenchArgs([])).toEqual({ events: undefined, records: 12_000, seed: 1, runs: 7, json: false });
+  it("defaults to 12,000 generated log events, seed 1, the fixture events, 7 runs, memory cases, table output", () => {
+    expect(parseBenchArgs([])).toEqual({
+      events: DEFAULT_EVENTS_DIR,
+      records: 12_000,
+      seed: 1,
+      runs: 7,
+      json: false,
+      memory: true,
+    });
   });
 
   it("rejects fewer than 10,000 generated log events", () => {
@@ -214,9 +235,80 @@ describe("parseBenchArgs", () => {
     );
   });
 
-  it("rejects --records together with --events", () => {
-    expect(() => parseBenchArgs(["--events", "dir", "--records", "20000"])).toThrow(
-      new UsageError("--records and --seed shape generated events; they cannot be combined with --events"),
+  it("takes --events and --records together: both workloads run", () => {
+    expect(parseBenchArgs(["--events", "dir", "--records", "20000", "--no-memory"])).toMatchObject({
+      events: "dir",
+      records: 20_000,
+      memory: false,
+    });
+  });
+});
+
+describe("directoryWorkload", () => {
+  it("reads the real-format fixture events, symbolic links included", async () => {
+    const workload = await directoryWorkload(DEFAULT_EVENTS_DIR);
+
+    expect(workload.events).toHaveLength(4);
+    expect(workload.source).toBe(`4 files in ${DEFAULT_EVENTS_DIR}`);
+  });
+});
+
+describe("bench events", () => {
+  it("packs the realistic event up to CloudWatch Logs' batch limit of 1,048,576 bytes", () => {
+    const payload = JSON.parse(
+      gunzipSync(Buffer.from(realisticEvent(MAX_BATCH_BYTES, 1).awslogs.data, "base64")).toString(),
+    ) as CloudWatchLogsDecodedData;
+    const counted = payload.logEvents.reduce(
+      (sum, e) => sum + Buffer.byteLength(e.message) + EVENT_OVERHEAD_BYTES,
+      0,
     );
+
+    expect(counted).toBeLessThanOrEqual(MAX_BATCH_BYTES);
+    expect(counted).toBeGreaterThan(MAX_BATCH_BYTES - 5_000);
+  });
+
+  it("makes a compressible event of the requested decompressed size in about 1 MB", () => {
+    const event = compressibleEvent(COMPRESSIBLE_DECODED_BYTES);
+    const decoded = gunzipSync(Buffer.from(event.awslogs.data, "base64"));
+
+    expect(Math.abs(decoded.length - COMPRESSIBLE_DECODED_BYTES)).toBeLessThan(
+      COMPRESSIBLE_DECODED_BYTES / 200,
+    );
+    expect(event.awslogs.data.length).toBeLessThan(1_048_576);
+  });
+
+  it("makes a payload of repeated gzip members that reads as one JSON document", () => {
+    const event = repeatedBlockEvent(50_000, 3);
+    const payload = JSON.parse(
+      gunzipSync(Buffer.from(event.awslogs.data, "base64")).toString(),
+    ) as CloudWatchLogsDecodedData;
+
+    expect(payload.messageType).toBe("DATA_MESSAGE");
+    expect(payload.logEvents.length % 3).toBe(0);
+  });
+});
+
+describe("measurePeakRss", () => {
+  it("runs the bundle on an event in a new process and reports its peak RSS and sizes", async () => {
+    const measured = await measurePeakRss(
+      PROCESSOR_BUNDLE_PATH,
+      "__tests__/fixtures/samples/cwl-data-message.json",
+    );
+
+    expect(measured.bytesIn).toBe(5_444);
+    expect(measured.peakRssBytes).toBeGreaterThanOrEqual(measured.rssBeforeBytes);
+    expect(measured.peakRssBytes).toBeGreaterThan(20 * 1024 * 1024);
+  });
+
+  it("names the event file and the child's error when the invocation fails", async () => {
+    await expect(
+      measurePeakRss(PROCESSOR_BUNDLE_PATH, "__tests__/fixtures/samples/s3-test-event.json"),
+    ).rejects.toThrow(
+      /^peak RSS measurement of __tests__\/fixtures\/samples\/s3-test-event\.json failed \(exit 1\): EventShapeError: /,
+    );
+  });
+
+  it("gives a process the old-generation limit V8 picks for that much memory", () => {
+    expect(heapOptionsFor(512)).toEqual(["--max-old-space-size=128"]);
   });
 });

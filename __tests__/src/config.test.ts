@@ -110,7 +110,7 @@ describe("parseConfig defaults", () => {
       lifecycle: { infrequentAccessDays: 30, glacierDays: 90, deepArchiveDays: 365, expirationDays: 2555 },
       queue: { visibilityTimeoutSeconds: 900, maxReceiveCount: 3, deadLetterRetentionDays: 14 },
       processor: {
-        memoryMb: 512,
+        memoryMb: 256,
         timeoutSeconds: 300,
         architecture: "arm64",
         runtime: "nodejs22.x",

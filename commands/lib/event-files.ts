@@ -8,7 +8,7 @@ export { UsageError };
 
 /**
  * Expands command-line paths into event files: a file stands for itself; a directory stands for
- * the `*.json` files directly in it, sorted by name (UTF-16 code unit order, the same on every
+ * the `*.json` files directly in it (symbolic links to files included), sorted by name (UTF-16 code unit order, the same on every
  * machine). Paths keep the spelling given, so messages name files as the user wrote them.
  *
  * @throws UsageError `<path>: no such file or directory` for a missing path, or
@@ -24,10 +24,16 @@ export async function listEventFiles(paths: readonly string[]): Promise<string[]
       continue;
     }
     const entries = await readdir(path, { withFileTypes: true });
-    const names = entries
-      .filter((entry) => entry.isFile() && entry.name.endsWith(".json"))
-      .map((entry) => entry.name)
-      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const names: string[] = [];
+    for (const entry of entries) {
+      if (!entry.name.endsWith(".json")) continue;
+      // A symbolic link counts when it leads to a file.
+      const isFile = entry.isSymbolicLink()
+        ? ((await stat(join(path, entry.name)).catch(() => undefined))?.isFile() ?? false)
+        : entry.isFile();
+      if (isFile) names.push(entry.name);
+    }
+    names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     if (names.length === 0) throw new UsageError(`${path}: no *.json files in this directory`);
     files.push(...names.map((name) => join(path, name)));
   }

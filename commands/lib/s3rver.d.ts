@@ -20,6 +20,10 @@ declare module "s3rver" {
 
   class S3rver {
     constructor(options?: S3rverOptions);
+    /** The object store (s3rver's `FilesystemStore` over `directory`); replaceable before `run()`. */
+    store: import("s3rver/lib/stores/filesystem").FilesystemStore;
+    /** The Koa context prototype; request handlers read `ctx.store` from it. */
+    readonly context: { store: import("s3rver/lib/stores/filesystem").FilesystemStore };
     /** Creates the configured buckets and starts listening; resolves to the bound address. */
     run(): Promise<AddressInfo>;
     /** Stops listening; resolves when open connections have ended. */
@@ -27,4 +31,18 @@ declare module "s3rver" {
   }
 
   export default S3rver;
+}
+
+declare module "s3rver/lib/stores/filesystem" {
+  /** s3rver's store of buckets and objects as files under a directory. */
+  class FilesystemStore {
+    constructor(rootDirectory: string);
+    /** Path of a bucket's object file (`resource` `object`, `metadata.json`, ...) for `key`. */
+    getResourcePath(bucket: string, key?: string, resource?: string): string;
+  }
+
+  type FilesystemStoreClass = typeof FilesystemStore;
+
+  export = FilesystemStore;
+  export type { FilesystemStore, FilesystemStoreClass };
 }

@@ -3,7 +3,12 @@
  */
 import * as z from "zod/mini";
 import "./zod";
-import { DEFAULT_KEY_PREFIX, keyPrefixProblem } from "./environment";
+import {
+  ASSUMED_MEMORY_MB,
+  DEFAULT_KEY_PREFIX,
+  defaultMaxPayloadBytes,
+  keyPrefixProblem,
+} from "./environment";
 import { parseHeaderNames } from "./redact";
 
 /** Validated configuration. */
@@ -24,6 +29,12 @@ export interface ProcessorConfig {
   readonly logLevel?: string;
   /** `POWERTOOLS_METRICS_DISABLED` is `true`/`1`/`yes`/`on`: no EMF lines are printed. @default false */
   readonly metricsDisabled: boolean;
+  /**
+   * `MAX_PAYLOAD_BYTES`: most bytes a subscription payload may decompress to; a larger one fails the
+   * invocation (kept by the on-failure destination). @default {@link defaultMaxPayloadBytes} of
+   * `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`
+   */
+  readonly maxPayloadBytes: number;
 }
 
 /** Thrown for invalid configuration; the message lists every problem, one per variable. */
@@ -70,6 +81,21 @@ const envSchema = z.object({
   ENVIRONMENT_NAME: z.optional(z.string()),
   POWERTOOLS_LOG_LEVEL: z.optional(z.string()),
   POWERTOOLS_METRICS_DISABLED: z.optional(z.string()),
+  MAX_PAYLOAD_BYTES: z.optional(
+    z.string().check(
+      z.regex(/^[1-9][0-9]{0,14}$/, {
+        error: (issue) => `must be a whole number of bytes from 1, got ${JSON.stringify(issue.input)}`,
+      }),
+    ),
+  ),
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: z.optional(
+    z.string().check(
+      z.regex(/^[1-9][0-9]{2,4}$/, {
+        error: (issue) =>
+          `must be the function's memory in MB (128–10240), got ${JSON.stringify(issue.input)}`,
+      }),
+    ),
+  ),
 });
 
 /**
@@ -91,6 +117,8 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): P
     ENVIRONMENT_NAME: optional(env.ENVIRONMENT_NAME)?.trim(),
     POWERTOOLS_LOG_LEVEL: optional(env.POWERTOOLS_LOG_LEVEL)?.trim(),
     POWERTOOLS_METRICS_DISABLED: optional(env.POWERTOOLS_METRICS_DISABLED)?.trim(),
+    MAX_PAYLOAD_BYTES: optional(env.MAX_PAYLOAD_BYTES)?.trim(),
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: optional(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE)?.trim(),
   };
   const problems: string[] = [];
   const parsed = envSchema.safeParse(input);
@@ -116,5 +144,9 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): P
     environmentName: data.ENVIRONMENT_NAME ?? "unknown",
     ...(data.POWERTOOLS_LOG_LEVEL === undefined ? {} : { logLevel: data.POWERTOOLS_LOG_LEVEL }),
     metricsDisabled: /^(true|1|yes|on|y)$/i.test(data.POWERTOOLS_METRICS_DISABLED ?? ""),
+    maxPayloadBytes:
+      data.MAX_PAYLOAD_BYTES === undefined
+        ? defaultMaxPayloadBytes(Number(data.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? ASSUMED_MEMORY_MB))
+        : Number(data.MAX_PAYLOAD_BYTES),
   };
 }

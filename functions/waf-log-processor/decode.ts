@@ -8,7 +8,7 @@
  * or the payload's shape.
  */
 import { isUtf8 } from "node:buffer";
-import { gunzipSync } from "node:zlib";
+import { createGunzip } from "node:zlib";
 import * as z from "zod/mini";
 import { describeIssues } from "./zod";
 
@@ -35,9 +35,9 @@ export interface DataPayload {
   readonly logEvents: readonly LogEvent[];
 }
 
-/** Any payload whose `messageType` is not `DATA_MESSAGE` (CloudWatch's `CONTROL_MESSAGE` health check). */
+/** A `CONTROL_MESSAGE` payload: CloudWatch Logs' health check of the destination, nothing to write. */
 export interface ControlPayload {
-  readonly messageType: string;
+  readonly messageType: "CONTROL_MESSAGE";
   readonly logGroup?: string;
   readonly logStream?: string;
   /** Number of log events in the payload (control messages carry one explanatory event). */
@@ -66,7 +66,7 @@ export type DecodedEvent =
   | { readonly kind: "control"; readonly payload: ControlPayload; readonly decoded: Buffer };
 
 /** Which decoding step failed. */
-export type DecodeErrorKind = "event-shape" | "base64" | "gzip" | "json" | "payload-shape";
+export type DecodeErrorKind = "event-shape" | "base64" | "gzip" | "size" | "json" | "payload-shape";
 
 /** Base class of every error thrown for an unreadable subscription event. */
 export class SubscriptionEventError extends Error {
@@ -100,6 +100,13 @@ export class NotGzipError extends SubscriptionEventError {
   }
 }
 
+/** The gunzipped payload would be larger than the configured cap (`MAX_PAYLOAD_BYTES`). */
+export class PayloadTooLargeError extends SubscriptionEventError {
+  constructor(message: string) {
+    super("size", message);
+  }
+}
+
 /** The gunzipped bytes are not JSON. */
 export class InvalidJsonError extends SubscriptionEventError {
   constructor(message: string) {
@@ -115,13 +122,13 @@ export class PayloadShapeError extends SubscriptionEventError {
 }
 
 /** Latest timestamp `Date` can format: 9999-12-31T23:59:59.999Z, in ms since the epoch. */
-const MAX_TIMESTAMP_MS = 253_402_300_799_999;
+export const MAX_TIMESTAMP_MS = 253_402_300_799_999;
 
 const eventSchema = z.object({ awslogs: z.object({ data: z.string() }) });
 
-const messageTypeSchema = z.object({ messageType: z.string() });
+export const messageTypeSchema = z.object({ messageType: z.string() });
 
-const logEventSchema = z.object({
+export const logEventSchema = z.object({
   id: z.string().check(z.minLength(1)),
   timestamp: z.int().check(z.minimum(0), z.maximum(MAX_TIMESTAMP_MS)),
   message: z.string(),
@@ -139,14 +146,14 @@ const envelopeFields = {
 const dataPayloadSchema = z.object({ ...envelopeFields, logEvents: z.array(logEventSchema) });
 
 /** The payload without looking into the log events (checked by {@link isLogEventList} first). */
-const dataEnvelopeSchema = z.object({ ...envelopeFields, logEvents: z.array(z.unknown()) });
+export const dataEnvelopeSchema = z.object({ ...envelopeFields, logEvents: z.array(z.unknown()) });
 
 /**
  * Fast structural check of the log events, accepting nothing that {@link logEventSchema} rejects
  * (it only saves zod's per-event object copies on the hot path). When it finds anything, the full
  * schema decides and names the failing paths.
  */
-function isLogEventList(logEvents: readonly unknown[]): logEvents is LogEvent[] {
+export function isLogEventList(logEvents: readonly unknown[]): logEvents is LogEvent[] {
   for (const event of logEvents) {
     if (typeof event !== "object" || event === null || Array.isArray(event)) return false;
     const { id, timestamp, message } = event as Record<string, unknown>;
@@ -162,8 +169,8 @@ function isLogEventList(logEvents: readonly unknown[]): logEvents is LogEvent[] 
   return true;
 }
 
-const controlPayloadSchema = z.object({
-  messageType: z.string(),
+export const controlPayloadSchema = z.object({
+  messageType: z.literal("CONTROL_MESSAGE"),
   logGroup: z.optional(z.string()),
   logStream: z.optional(z.string()),
   logEvents: z.optional(z.array(z.unknown())),
@@ -211,33 +218,65 @@ export function decodeBase64(text: string): Buffer {
   );
 }
 
+/** Bytes the gunzip stream hands over at a time (zlib's output chunk). */
+export const GUNZIP_CHUNK_BYTES = 128 * 1024;
+
 /**
- * Gunzips one complete gzip stream.
+ * Gunzips one complete gzip stream (several members, as `gunzipSync` reads them), stopping as soon
+ * as the output grows past `maxBytes`, so a small payload that inflates to gigabytes ("gzip bomb")
+ * costs at most `maxBytes` plus one chunk of memory.
  *
  * @param bytes the base64-decoded `awslogs.data`.
+ * @param maxBytes most decompressed bytes accepted. @default no limit
  * @returns the decompressed bytes.
- * @throws NotGzipError when the bytes lack the gzip magic number (1f 8b) or the stream is corrupt or truncated.
+ * @throws NotGzipError when the bytes lack the gzip magic number (1f 8b) or the stream is corrupt or
+ *   truncated; PayloadTooLargeError naming the cap and the bytes decompressed when it stopped.
  */
-export function gunzipData(bytes: Buffer): Buffer {
+export async function gunzipData(bytes: Buffer, maxBytes = Number.POSITIVE_INFINITY): Promise<Buffer> {
+  checkGzipMagic(bytes);
+  const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  gunzip.end(bytes);
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) throw payloadTooLarge(maxBytes, size);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    gunzip.destroy();
+    if (error instanceof PayloadTooLargeError) throw error;
+    throw new NotGzipError(`awslogs.data is not valid gzip: ${(error as Error).message}`);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/** @throws NotGzipError when `bytes` do not start with the gzip magic number 1f 8b. */
+export function checkGzipMagic(bytes: Uint8Array): void {
   if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
     throw new NotGzipError(
       `awslogs.data is not gzip: the decoded ${bytes.length} bytes do not start with the gzip magic number 1f 8b`,
     );
   }
-  try {
-    return gunzipSync(bytes);
-  } catch (error) {
-    throw new NotGzipError(`awslogs.data is not valid gzip: ${(error as Error).message}`);
-  }
+}
+
+/** The error for a payload that decompressed past `maxBytes`; `reached` is what had come out when it stopped. */
+export function payloadTooLarge(maxBytes: number, reached: number): PayloadTooLargeError {
+  return new PayloadTooLargeError(
+    `awslogs.data decompresses to more than the cap of ${maxBytes} bytes (MAX_PAYLOAD_BYTES): stopped after ${reached} bytes`,
+  );
 }
 
 /**
  * Parses and validates a gunzipped subscription payload.
  *
  * @param decoded UTF-8 JSON bytes.
- * @returns `data` for a valid `DATA_MESSAGE`; `control` for any other `messageType`.
+ * @returns `data` for a valid `DATA_MESSAGE`; `control` for a `CONTROL_MESSAGE`.
  * @throws InvalidJsonError when the bytes are not JSON; PayloadShapeError listing every failed path
- *   (e.g. `logEvents.2.timestamp: Invalid input: expected number, received string`).
+ *   (e.g. `logEvents.2.timestamp: Invalid input: expected number, received string`), or naming a
+ *   `messageType` that is not exactly `DATA_MESSAGE` or `CONTROL_MESSAGE` (so an unknown or
+ *   misspelt type is kept by the on-failure destination instead of being skipped).
  */
 export function parsePayload(decoded: Buffer): DecodedEvent {
   let json: unknown;
@@ -250,14 +289,17 @@ export function parsePayload(decoded: Buffer): DecodedEvent {
   if (!kind.success) {
     throw new PayloadShapeError(`awslogs.data payload has the wrong shape: ${describeIssues(kind.error)}`);
   }
-  if (kind.data.messageType !== "DATA_MESSAGE") {
+  const { messageType } = kind.data;
+  if (messageType !== "DATA_MESSAGE" && messageType !== "CONTROL_MESSAGE")
+    throw unknownMessageType(messageType);
+  if (messageType === "CONTROL_MESSAGE") {
     const control = controlPayloadSchema.safeParse(json);
     if (!control.success) {
       throw new PayloadShapeError(
         `awslogs.data payload has the wrong shape: ${describeIssues(control.error)}`,
       );
     }
-    const { messageType, logGroup, logStream, logEvents } = control.data;
+    const { logGroup, logStream, logEvents } = control.data;
     return {
       kind: "control",
       payload: { messageType, logGroup, logStream, logEventCount: logEvents?.length ?? 0 },
@@ -280,10 +322,17 @@ export function parsePayload(decoded: Buffer): DecodedEvent {
   return { kind: "data", payload: data.data, decoded, messageText: "string" };
 }
 
+/** The error for a `messageType` that is neither `DATA_MESSAGE` nor `CONTROL_MESSAGE` (compared exactly). */
+export function unknownMessageType(found: string): PayloadShapeError {
+  return new PayloadShapeError(
+    `awslogs.data payload has messageType ${JSON.stringify(found)}; expected exactly "DATA_MESSAGE" or "CONTROL_MESSAGE"`,
+  );
+}
+
 const NON_ASCII = /[\u0080-\uffff]/;
 
 /** The text of a `utf8-bytes` string (see {@link MessageText}) as a JavaScript string. */
-function fromUtf8Bytes(text: string): string {
+export function fromUtf8Bytes(text: string): string {
   return NON_ASCII.test(text) ? Buffer.from(text, "latin1").toString("utf8") : text;
 }
 
@@ -327,6 +376,21 @@ function parseDataPayloadAsBytes(decoded: Buffer): DecodedEvent | undefined {
   };
 }
 
+/**
+ * The compressed payload of a subscription event: `awslogs.data`, base64-decoded.
+ *
+ * @throws EventShapeError when the event is not `{"awslogs":{"data":"<string>"}}`; InvalidBase64Error.
+ */
+export function eventData(event: unknown): Buffer {
+  const shape = eventSchema.safeParse(event);
+  if (!shape.success) {
+    throw new EventShapeError(
+      `Subscription event has the wrong shape (expected {"awslogs":{"data":"<base64>"}}): ${describeIssues(shape.error)}`,
+    );
+  }
+  return decodeBase64(shape.data.awslogs.data);
+}
+
 /** Options of {@link decodeSubscriptionEvent}. */
 export interface DecodeOptions {
   /**
@@ -335,6 +399,8 @@ export interface DecodeOptions {
    * the payload's UTF-8 into UTF-16 and encoding the messages back. @default false (plain strings)
    */
   readonly utf8ByteMessages?: boolean;
+  /** Most bytes the payload may decompress to (see {@link gunzipData}). @default no limit */
+  readonly maxPayloadBytes?: number;
 }
 
 /**
@@ -344,16 +410,13 @@ export interface DecodeOptions {
  *   https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html#LambdaFunctionExample
  * @param options see {@link DecodeOptions}.
  * @returns the validated payload, the gunzipped bytes, and how the messages hold their text.
- * @throws EventShapeError, InvalidBase64Error, NotGzipError, InvalidJsonError or PayloadShapeError
- *   (all `SubscriptionEventError`s): the class and message say which step failed.
+ * @throws EventShapeError, InvalidBase64Error, NotGzipError, PayloadTooLargeError, InvalidJsonError
+ *   or PayloadShapeError (all `SubscriptionEventError`s): the class and message say which step failed.
  */
-export function decodeSubscriptionEvent(event: unknown, options: DecodeOptions = {}): DecodedEvent {
-  const shape = eventSchema.safeParse(event);
-  if (!shape.success) {
-    throw new EventShapeError(
-      `Subscription event has the wrong shape (expected {"awslogs":{"data":"<base64>"}}): ${describeIssues(shape.error)}`,
-    );
-  }
-  const decoded = gunzipData(decodeBase64(shape.data.awslogs.data));
+export async function decodeSubscriptionEvent(
+  event: unknown,
+  options: DecodeOptions = {},
+): Promise<DecodedEvent> {
+  const decoded = await gunzipData(eventData(event), options.maxPayloadBytes);
   return (options.utf8ByteMessages ? parseDataPayloadAsBytes(decoded) : undefined) ?? parsePayload(decoded);
 }

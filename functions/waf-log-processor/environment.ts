@@ -29,7 +29,45 @@ export const PROCESSOR_ENVIRONMENT = {
   logLevel: "POWERTOOLS_LOG_LEVEL",
   /** `true` turns the EMF metric lines off. */
   metricsDisabled: "POWERTOOLS_METRICS_DISABLED",
+  /** Most bytes a subscription payload may decompress to. @default {@link defaultMaxPayloadBytes} of the function's memory */
+  maxPayloadBytes: "MAX_PAYLOAD_BYTES",
+  /** The function's memory in MB, set by Lambda itself (never by the constructs). */
+  functionMemoryMb: "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
 } as const;
+
+/**
+ * Function memory assumed when `AWS_LAMBDA_FUNCTION_MEMORY_SIZE` is not set (outside Lambda: replay,
+ * bench), in MB: the memory setting the README recommends.
+ */
+export const ASSUMED_MEMORY_MB = 256;
+
+/**
+ * Resident memory the processor needs besides the payload (Node, the bundle, buffers), in bytes:
+ * 80 MiB. Measured by `npm run bench` on 2026-12-04 (docs/replay-bench.md): a new process peaks at
+ * 73 MiB on the largest realistic event and at 80 MiB on 9.3 MB of realistic records.
+ */
+export const BASE_RSS_BYTES = 80 * 1024 * 1024;
+
+/**
+ * Peak resident bytes per decompressed payload byte: 0.7, the steepest slope measured by
+ * `npm run bench` (realistic records, where the event, its base64 text and the gzip body all grow
+ * with the payload: 80 MiB at 9.3 MB, 106 MiB at 37 MB, 144 MiB at 111 MB decompressed; compressible
+ * payloads grow about ten times slower).
+ */
+export const RSS_PER_PAYLOAD_BYTE = 0.7;
+
+/**
+ * The default of `MAX_PAYLOAD_BYTES` for a function of `memoryMb` MB: what is left of the memory
+ * after {@link BASE_RSS_BYTES}, divided by {@link RSS_PER_PAYLOAD_BYTE}, at least 1 MiB.
+ *
+ * @param memoryMb the function's memory in MB (Lambda sets `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`:
+ *   https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+ * @returns bytes.
+ */
+export function defaultMaxPayloadBytes(memoryMb: number): number {
+  const free = memoryMb * 1024 * 1024 - BASE_RSS_BYTES;
+  return Math.max(1024 * 1024, Math.floor(free / RSS_PER_PAYLOAD_BYTE));
+}
 
 /** Namespace of the processor's CloudWatch metrics (`POWERTOOLS_METRICS_NAMESPACE`). */
 export const METRICS_NAMESPACE = "WafLogPipeline";

@@ -8,16 +8,17 @@
  *
  * Bundle entry: `dist/waf-log-processor/index.cjs`, Lambda handler `index.handler`.
  */
-import { gzipSync } from "node:zlib";
 import { PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { LogLevel as LogLevelName } from "@aws-lambda-powertools/logger/types";
+import type { Context as LambdaContext } from "aws-lambda";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { readConfig, type ProcessorConfig } from "./config";
 import { METRICS_NAMESPACE } from "./environment";
-import { decodeSubscriptionEvent } from "./decode";
-import { toLines } from "./lines";
-import { objectKey, payloadDigest } from "./object-key";
+import { GzipBody } from "./gzip-body";
+import { LineWriter } from "./lines";
+import { objectKey } from "./object-key";
+import { streamSubscriptionEvent, type StreamedPayload } from "./payload-stream";
 
 export { ConfigError, readConfig, type ProcessorConfig } from "./config";
 export {
@@ -26,6 +27,7 @@ export {
   InvalidJsonError,
   NotGzipError,
   PayloadShapeError,
+  PayloadTooLargeError,
   SubscriptionEventError,
   decodeSubscriptionEvent,
 } from "./decode";
@@ -40,11 +42,41 @@ export interface HandlerOptions {
   readonly s3?: { send(command: PutObjectCommand): Promise<unknown> };
 }
 
+/**
+ * How often a PutObject answered by `409 ConditionalRequestConflict` is sent, the first time included.
+ * S3 answers 409 when another conditional write to the same key is in flight and says to retry
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html).
+ */
+export const CONFLICT_MAX_ATTEMPTS = 5;
+
+/** Ceiling of the first retry's delay after a 409, in ms; it doubles with every retry. */
+export const CONFLICT_BASE_DELAY_MS = 100;
+
+/** Largest ceiling of a retry's delay after a 409, in ms. */
+export const CONFLICT_MAX_DELAY_MS = 2000;
+
+/**
+ * Delay before retry `retry` (1 for the first) after a 409, in ms: "full jitter", a uniformly random
+ * time below min({@link CONFLICT_MAX_DELAY_MS}, {@link CONFLICT_BASE_DELAY_MS} × 2^(retry−1)), so
+ * writers that collided do not collide again in step
+ * (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/).
+ *
+ * @param random a number in [0, 1), `Math.random()` by default.
+ */
+export function conflictRetryDelayMs(retry: number, random: number = Math.random()): number {
+  const ceiling = Math.min(CONFLICT_MAX_DELAY_MS, CONFLICT_BASE_DELAY_MS * 2 ** (retry - 1));
+  return Math.floor(random * ceiling);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 /** What one invocation did. */
 export interface ProcessResult {
   /**
    * `written`: a new object; `duplicate`: the object already existed (S3 answered 412 to
-   * `IfNoneMatch: "*"`, an earlier delivery wrote it); `control`: a non-`DATA_MESSAGE` payload,
+   * `IfNoneMatch: "*"`, an earlier delivery wrote it); `control`: a `CONTROL_MESSAGE` payload,
    * nothing written; `empty`: no log events, nothing written.
    */
   readonly outcome: "written" | "duplicate" | "control" | "empty";
@@ -56,11 +88,27 @@ export interface ProcessResult {
   readonly linesOut: number;
   /** Lines that wrap a message that was not a JSON object. */
   readonly linesWrapped: number;
+  /**
+   * Lines without a top-level `timestamp` Cortex's AWS WAF parsing rule reads (10, 13, 16 or 19
+   * digits; see `hasUsableTimestamp`): written unchanged, but Cortex dates them at ingestion.
+   */
+  readonly linesWithoutTimestamp: number;
   /** Decoded (gunzipped) payload bytes. */
   readonly bytesIn: number;
   /** Gzip object bytes (0 when nothing is written). */
   readonly bytesOut: number;
 }
+
+/**
+ * Lines collected before they go to zlib, in bytes: at most {@link FLUSH_BYTES}, and from
+ * {@link EARLY_FLUSH_BYTES} on whenever zlib is idle, so compression starts early in a batch and
+ * then gets pieces large enough to keep the thread pool busy between callbacks.
+ */
+const FLUSH_BYTES = 256 * 1024;
+const EARLY_FLUSH_BYTES = 32 * 1024;
+
+/** The counts of an invocation that writes nothing. */
+const NOTHING_WRITTEN = { linesOut: 0, linesWrapped: 0, linesWithoutTimestamp: 0, bytesOut: 0 } as const;
 
 /** The S3 error answer as the SDK reports it. */
 interface S3ErrorShape {
@@ -124,6 +172,7 @@ function publishMetrics(metrics: Metrics | undefined, result: ProcessResult): vo
   metrics.addMetric("BytesIn", MetricUnit.Bytes, result.bytesIn);
   metrics.addMetric("LinesWritten", MetricUnit.Count, written ? result.linesOut : 0);
   metrics.addMetric("LinesWrapped", MetricUnit.Count, written ? result.linesWrapped : 0);
+  metrics.addMetric("LinesWithoutTimestamp", MetricUnit.Count, written ? result.linesWithoutTimestamp : 0);
   metrics.addMetric("BytesOut", MetricUnit.Bytes, written ? result.bytesOut : 0);
   metrics.addMetric("ObjectsWritten", MetricUnit.Count, written ? 1 : 0);
   metrics.addMetric("DuplicateDeliveries", MetricUnit.Count, result.outcome === "duplicate" ? 1 : 0);
@@ -137,17 +186,25 @@ function publishMetrics(metrics: Metrics | undefined, result: ProcessResult): vo
  * The handler takes a CloudWatch Logs subscription event (`{"awslogs":{"data":…}}`), writes one
  * gzip JSON Lines object (`ContentType: application/gzip`, no `Content-Encoding`) with
  * `IfNoneMatch: "*"`, prints one structured log line and one EMF metrics line, and resolves with a
- * {@link ProcessResult}. It rejects (so Lambda retries, then keeps the event in the on-failure
+ * {@link ProcessResult}. Given the Lambda context (second argument), every log line of the
+ * invocation carries its request id (`function_request_id`), function name and cold start; once the
+ * payload is decoded, also `logGroup`, `logStream` and `firstLogEventId`, so an operator can go from
+ * an alarm or an on-failure record to the batch. It rejects (so Lambda retries, then keeps the event in the on-failure
  * destination) on unreadable input ({@link SubscriptionEventError}) and on any S3 error except 412
- * (already written: outcome `duplicate`); a 409 ConditionalRequestConflict is retried once first.
+ * (already written: outcome `duplicate`); a 409 ConditionalRequestConflict is retried with
+ * exponential backoff and full jitter ({@link conflictRetryDelayMs}), {@link CONFLICT_MAX_ATTEMPTS}
+ * attempts in all, and the last 409 is rethrown.
  *
  * Environment: `S3_BUCKET` (required), `S3_PREFIX` (default `raw/`), `GZIP_LEVEL` (0–9, default 6),
  * `S3_ENDPOINT`, `REDACT_HEADERS`, `ENVIRONMENT_NAME` (default `unknown`), `POWERTOOLS_LOG_LEVEL`
- * (`SILENT` silences the log lines), `POWERTOOLS_METRICS_DISABLED` (`true` silences the EMF lines).
+ * (`SILENT` silences the log lines), `POWERTOOLS_METRICS_DISABLED` (`true` silences the EMF lines),
+ * `MAX_PAYLOAD_BYTES` (default from `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`, see `readConfig`).
  *
  * @throws ConfigError at once when the configuration is invalid.
  */
-export function createHandler(options: HandlerOptions = {}): (event: unknown) => Promise<ProcessResult> {
+export function createHandler(
+  options: HandlerOptions = {},
+): (event: unknown, context?: LambdaContext) => Promise<ProcessResult> {
   const env = options.env ?? process.env;
   const config = readConfig(env);
   const s3 = options.s3 ?? createS3Client(config, env);
@@ -176,62 +233,91 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown) =>
         return "written";
       } catch (error) {
         if (isPreconditionFailed(error)) return "duplicate";
-        if (attempt === 1 && isConditionalRequestConflict(error)) continue;
+        if (attempt < CONFLICT_MAX_ATTEMPTS && isConditionalRequestConflict(error)) {
+          await sleep(conflictRetryDelayMs(attempt));
+          continue;
+        }
         throw error;
       }
     }
   }
 
+  /**
+   * Reads the payload as a stream: every log event becomes a line as soon as it is read, lines go
+   * to zlib in chunks of {@link FLUSH_BYTES}, and only the compressed body is kept until PutObject
+   * (which needs the whole body: the key holds the digest of the whole payload, known at its end).
+   */
   async function processEvent(event: unknown, context: Record<string, unknown>): Promise<ProcessResult> {
-    const decoded = decodeSubscriptionEvent(event, { utf8ByteMessages: true });
-    const bytesIn = decoded.decoded.length;
-    if (decoded.kind === "control") {
-      const { logGroup, logStream, logEventCount, messageType } = decoded.payload;
-      Object.assign(context, { messageType, logGroup, logStream });
-      return {
-        outcome: "control",
-        eventsIn: logEventCount,
-        linesOut: 0,
-        linesWrapped: 0,
-        bytesIn,
-        bytesOut: 0,
-      };
+    const body = new GzipBody(config.gzipLevel);
+    const lines = new LineWriter({
+      redactHeaders: config.redactHeaders,
+      flushBytes: FLUSH_BYTES,
+      earlyFlushBytes: EARLY_FLUSH_BYTES,
+      flushEarly: () => body.idle(),
+      onFlush: (chunk, release) => body.write(chunk, release),
+    });
+    let payload: StreamedPayload;
+    try {
+      payload = await streamSubscriptionEvent(event, {
+        maxPayloadBytes: config.maxPayloadBytes,
+        onLogEvent: (logEvent, messageText) => lines.add(logEvent, messageText),
+        onLogEventBytes: (logEvent, message) => lines.addBytes(logEvent, message),
+        afterChunk: () => body.drained(),
+      });
+    } catch (error) {
+      body.destroy();
+      throw error;
     }
-    const { logGroup, logStream, logEvents } = decoded.payload;
-    Object.assign(context, { logGroup, logStream, eventsIn: logEvents.length, bytesIn });
-    const first = logEvents[0];
+    const bytesIn = payload.decodedBytes;
+    if (payload.kind === "control") {
+      body.destroy();
+      const { logGroup, logStream } = payload.payload;
+      logger.appendKeys({ logGroup, logStream });
+      Object.assign(context, { messageType: payload.payload.messageType });
+      return { ...NOTHING_WRITTEN, outcome: "control", eventsIn: payload.payload.logEventCount, bytesIn };
+    }
+    const { logGroup, logStream } = payload.payload;
+    const first = payload.firstLogEvent;
+    logger.appendKeys({ logGroup, logStream, ...(first === undefined ? {} : { firstLogEventId: first.id }) });
+    Object.assign(context, { eventsIn: payload.logEventCount, bytesIn });
     if (first === undefined) {
-      return { outcome: "empty", eventsIn: 0, linesOut: 0, linesWrapped: 0, bytesIn, bytesOut: 0 };
+      body.destroy();
+      return { ...NOTHING_WRITTEN, outcome: "empty", eventsIn: 0, bytesIn };
     }
-    const lines = toLines(logEvents, config.redactHeaders, decoded.messageText);
-    const body = gzipSync(lines.body, { level: config.gzipLevel });
+    lines.flush();
+    const gzip = await body.finish();
     const key = objectKey({
       prefix: config.prefix,
       logGroup,
       logStream,
       firstTimestamp: first.timestamp,
       firstEventId: first.id,
-      digest: payloadDigest(decoded.decoded),
+      digest: payload.digest,
     });
-    Object.assign(context, {
+    if (lines.linesWithoutTimestamp > 0) {
+      logger.warn("records without a usable timestamp", {
+        linesWithoutTimestamp: lines.linesWithoutTimestamp,
+        logEventIds: lines.idsWithoutTimestamp,
+        key,
+      });
+    }
+    const counts = {
       key,
       linesOut: lines.lines,
       linesWrapped: lines.linesWrapped,
-      bytesOut: body.length,
-    });
-    const outcome = await put(key, body);
-    return {
-      outcome,
-      key,
-      eventsIn: logEvents.length,
-      linesOut: lines.lines,
-      linesWrapped: lines.linesWrapped,
-      bytesIn,
-      bytesOut: body.length,
+      linesWithoutTimestamp: lines.linesWithoutTimestamp,
+      bytesOut: gzip.length,
     };
+    Object.assign(context, counts);
+    const outcome = await put(key, gzip);
+    return { outcome, eventsIn: payload.logEventCount, bytesIn, ...counts };
   }
 
-  return async (event: unknown): Promise<ProcessResult> => {
+  return async (event: unknown, lambdaContext?: LambdaContext): Promise<ProcessResult> => {
+    // Every line of this invocation names it: Lambda's request id (and function, cold start) from
+    // the context, then the batch's log group, log stream and first log event id once decoded.
+    logger.resetKeys();
+    if (lambdaContext !== undefined) logger.addContext(lambdaContext);
     const context: Record<string, unknown> = {};
     let result: ProcessResult;
     try {
@@ -242,11 +328,10 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown) =>
     }
     logger.info("subscription event processed", {
       ...("messageType" in context ? { messageType: context.messageType } : {}),
-      logGroup: context.logGroup,
-      logStream: context.logStream,
       eventsIn: result.eventsIn,
       linesOut: result.linesOut,
       linesWrapped: result.linesWrapped,
+      linesWithoutTimestamp: result.linesWithoutTimestamp,
       bytesIn: result.bytesIn,
       bytesOut: result.bytesOut,
       key: result.key,
@@ -257,7 +342,7 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown) =>
   };
 }
 
-let defaultHandler: ((event: unknown) => Promise<ProcessResult>) | undefined;
+let defaultHandler: ((event: unknown, context?: LambdaContext) => Promise<ProcessResult>) | undefined;
 
 /**
  * The Lambda handler (`index.handler`): {@link createHandler} with `process.env`, created on the
@@ -265,7 +350,7 @@ let defaultHandler: ((event: unknown) => Promise<ProcessResult>) | undefined;
  *
  * @throws ConfigError on the first invocation when the configuration is invalid.
  */
-export const handler = async (event: unknown): Promise<ProcessResult> => {
+export const handler = async (event: unknown, context?: LambdaContext): Promise<ProcessResult> => {
   defaultHandler ??= createHandler();
-  return defaultHandler(event);
+  return defaultHandler(event, context);
 };

@@ -9,126 +9,10 @@
  * other byte (key order, escapes such as `\u00e9`, number spellings) stays as WAF wrote it.
  */
 import { HEADER_NAME_PATTERN } from "./environment";
+import { JsonWalker, MalformedJson, OPEN_BRACE, OPEN_BRACKET, QUOTE, type Span } from "./json-walker";
 
 /** The marker WAF writes for a redacted field. */
 export const REDACTED_VALUE = "XXX";
-
-const QUOTE = 0x22; // "
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-
-/** A span `[start, end)` of the text to replace with `"XXX"`. */
-type Span = readonly [start: number, end: number];
-
-function isWhitespace(code: number): boolean {
-  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
-}
-
-/**
- * Walks one JSON value. The text must be valid JSON (the caller has parsed it with `JSON.parse`);
- * the walker trusts that and only tracks positions.
- */
-class JsonWalker {
-  pos = 0;
-  constructor(readonly text: string) {}
-
-  skipWhitespace(): void {
-    while (this.pos < this.text.length && isWhitespace(this.text.charCodeAt(this.pos))) this.pos++;
-  }
-
-  peek(): number {
-    this.skipWhitespace();
-    return this.text.charCodeAt(this.pos);
-  }
-
-  /** At an opening quote: returns the raw token `"..."` and moves past it. */
-  stringToken(): string {
-    const start = this.pos;
-    let end = this.text.indexOf('"', start + 1);
-    for (;;) {
-      let backslashes = 0;
-      while (this.text.charCodeAt(end - 1 - backslashes) === BACKSLASH) backslashes++;
-      if (backslashes % 2 === 0) break;
-      end = this.text.indexOf('"', end + 1);
-    }
-    this.pos = end + 1;
-    return this.text.slice(start, end + 1);
-  }
-
-  /** Skips any value (string, number, literal, object, array); returns its span. */
-  skipValue(): Span {
-    const first = this.peek();
-    const start = this.pos;
-    if (first === QUOTE) {
-      this.stringToken();
-    } else if (first === OPEN_BRACE || first === OPEN_BRACKET) {
-      let depth = 0;
-      do {
-        const code = this.text.charCodeAt(this.pos);
-        if (code === QUOTE) {
-          this.stringToken();
-          continue;
-        }
-        if (code === OPEN_BRACE || code === OPEN_BRACKET) depth++;
-        else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) depth--;
-        this.pos++;
-      } while (depth > 0);
-    } else {
-      while (this.pos < this.text.length) {
-        const code = this.text.charCodeAt(this.pos);
-        if (code === COMMA || code === CLOSE_BRACE || code === CLOSE_BRACKET || isWhitespace(code)) break;
-        this.pos++;
-      }
-    }
-    return [start, this.pos];
-  }
-
-  /** At `{`: calls `onMember(key)` with the walker positioned at each member's value; `onMember` must consume it. */
-  object(onMember: (key: string) => void): void {
-    this.skipWhitespace();
-    this.pos++; // {
-    if (this.peek() === CLOSE_BRACE) {
-      this.pos++;
-      return;
-    }
-    for (;;) {
-      this.peek();
-      const key = decodeKey(this.stringToken());
-      this.peek(); // :
-      this.pos++;
-      onMember(key);
-      if (this.peek() === COMMA) {
-        this.pos++;
-        continue;
-      }
-      this.pos++; // }
-      return;
-    }
-  }
-
-  /** At `[`: calls `onElement()` with the walker positioned at each element; `onElement` must consume it. */
-  array(onElement: () => void): void {
-    this.skipWhitespace();
-    this.pos++; // [
-    if (this.peek() === CLOSE_BRACKET) {
-      this.pos++;
-      return;
-    }
-    for (;;) {
-      onElement();
-      if (this.peek() === COMMA) {
-        this.pos++;
-        continue;
-      }
-      this.pos++; // ]
-      return;
-    }
-  }
-}
 
 /**
  * Lower-cases ASCII letters only. HTTP header names are ASCII tokens (RFC 9110, section 5.1), and
@@ -139,10 +23,6 @@ class JsonWalker {
  */
 function asciiLowerCase(text: string): string {
   return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
-}
-
-function decodeKey(token: string): string {
-  return token.includes("\\") ? (JSON.parse(token) as string) : token.slice(1, -1);
 }
 
 /** Collects the spans of `value` members of headers whose `name` is in `names`. */
@@ -156,7 +36,7 @@ function collectHeaderValueSpans(walker: JsonWalker, names: ReadonlySet<string>,
     const valueSpans: Span[] = [];
     walker.object((key) => {
       if (key === "name" && walker.peek() === QUOTE) {
-        const name = decodeKey(walker.stringToken());
+        const name = walker.key();
         if (names.has(asciiLowerCase(name))) redact = true;
       } else if (key === "value") {
         valueSpans.push(walker.skipValue());
@@ -171,8 +51,12 @@ function collectHeaderValueSpans(walker: JsonWalker, names: ReadonlySet<string>,
 /**
  * Replaces the `value` of every `httpRequest.headers[]` entry whose `name` is in `names` with `"XXX"`.
  *
- * @param record a WAF log record: text that `JSON.parse` accepts as a JSON object (precondition;
- *   anything else gives undefined results).
+ * Ends on any text, in time linear in its length (a fuzz test runs it on truncated and mutated
+ * records under a time limit). The processor calls it only for messages that are JSON objects; on
+ * text that stops being JSON somewhere, it redacts the matching headers it completed before that
+ * point and leaves the rest as it is.
+ *
+ * @param record a WAF log record, normally text that `JSON.parse` accepts as a JSON object.
  * @param names header names in lower case (HTTP header names are case-insensitive).
  * @returns the record with only those values replaced, byte for byte otherwise; the same string
  *   when nothing matched.
@@ -181,6 +65,23 @@ export function redactHeaderValues(record: string, names: ReadonlySet<string>): 
   if (names.size === 0) return record;
   const walker = new JsonWalker(record);
   const spans: Span[] = [];
+  try {
+    walkRecord(walker, names, spans);
+  } catch (error) {
+    if (!(error instanceof MalformedJson)) throw error;
+  }
+  if (spans.length === 0) return record;
+  let out = "";
+  let from = 0;
+  for (const [start, end] of spans) {
+    out += record.slice(from, start) + `"${REDACTED_VALUE}"`;
+    from = end;
+  }
+  return out + record.slice(from);
+}
+
+/** Collects the value spans to redact in a record: `httpRequest.headers[]` of the top-level object. */
+function walkRecord(walker: JsonWalker, names: ReadonlySet<string>, spans: Span[]): void {
   walker.object((key) => {
     if (key !== "httpRequest" || walker.peek() !== OPEN_BRACE) {
       walker.skipValue();
@@ -194,14 +95,6 @@ export function redactHeaderValues(record: string, names: ReadonlySet<string>): 
       }
     });
   });
-  if (spans.length === 0) return record;
-  let out = "";
-  let from = 0;
-  for (const [start, end] of spans) {
-    out += record.slice(from, start) + `"${REDACTED_VALUE}"`;
-    from = end;
-  }
-  return out + record.slice(from);
 }
 
 /**

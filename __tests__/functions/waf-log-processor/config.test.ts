@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, readConfig } from "../../../functions/waf-log-processor/config";
-import { KEY_PREFIX_RULES } from "../../../functions/waf-log-processor/environment";
+import {
+  ASSUMED_MEMORY_MB,
+  BASE_RSS_BYTES,
+  KEY_PREFIX_RULES,
+  RSS_PER_PAYLOAD_BYTE,
+  defaultMaxPayloadBytes,
+} from "../../../functions/waf-log-processor/environment";
 
 describe("readConfig", () => {
   it("applies the defaults", () => {
@@ -11,6 +17,7 @@ describe("readConfig", () => {
       redactHeaders: new Set(),
       environmentName: "unknown",
       metricsDisabled: false,
+      maxPayloadBytes: defaultMaxPayloadBytes(ASSUMED_MEMORY_MB),
     });
   });
 
@@ -25,6 +32,7 @@ describe("readConfig", () => {
         ENVIRONMENT_NAME: "prod",
         POWERTOOLS_LOG_LEVEL: "SILENT",
         POWERTOOLS_METRICS_DISABLED: "true",
+        MAX_PAYLOAD_BYTES: "50000000",
       }),
     ).toEqual({
       bucket: "logs",
@@ -35,6 +43,7 @@ describe("readConfig", () => {
       environmentName: "prod",
       logLevel: "SILENT",
       metricsDisabled: true,
+      maxPayloadBytes: 50_000_000,
     });
   });
 
@@ -88,6 +97,23 @@ describe("readConfig", () => {
       "Invalid processor configuration: S3_BUCKET is required: the name of the bucket the objects are written to; " +
         'GZIP_LEVEL must be an integer from 0 to 9, got "x"; ' +
         'REDACT_HEADERS must be comma-separated HTTP header names; not a header name: "a b"',
+    );
+  });
+
+  it("derives the payload cap from the function's memory (AWS_LAMBDA_FUNCTION_MEMORY_SIZE)", () => {
+    const config = readConfig({ S3_BUCKET: "logs", AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "1024" });
+
+    expect(config.maxPayloadBytes).toBe(defaultMaxPayloadBytes(1024));
+    expect(config.maxPayloadBytes).toBe(
+      Math.floor((1024 * 1024 * 1024 - BASE_RSS_BYTES) / RSS_PER_PAYLOAD_BYTE),
+    );
+  });
+
+  it("rejects a MAX_PAYLOAD_BYTES that is not a whole number of bytes", () => {
+    expect(() => readConfig({ S3_BUCKET: "logs", MAX_PAYLOAD_BYTES: "10MB" })).toThrow(
+      new ConfigError(
+        'Invalid processor configuration: MAX_PAYLOAD_BYTES must be a whole number of bytes from 1, got "10MB"',
+      ),
     );
   });
 });

@@ -2,9 +2,13 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { GUNZIP_CHUNK_BYTES } from "../../../functions/waf-log-processor/decode";
+import { defaultMaxPayloadBytes } from "../../../functions/waf-log-processor/environment";
 import {
+  CONFLICT_MAX_ATTEMPTS,
   ConfigError,
   InvalidBase64Error,
+  PayloadTooLargeError,
   createHandler,
   handler,
   type ProcessResult,
@@ -12,6 +16,7 @@ import {
 import {
   BASE_TIMESTAMP,
   dataPayload,
+  eventFromBytes,
   eventFromPayload,
   readSample,
   readSampleEvent,
@@ -85,6 +90,7 @@ describe("waf-log-processor handler", () => {
       eventsIn: 4,
       linesOut: 4,
       linesWrapped: 0,
+      linesWithoutTimestamp: 0,
       bytesIn: gunzipSync(Buffer.from(event.awslogs.data, "base64")).length,
       bytesOut: (puts()[0]!.Body as Buffer).length,
     });
@@ -205,6 +211,7 @@ describe("waf-log-processor handler", () => {
       eventsIn: 1,
       linesOut: 0,
       linesWrapped: 0,
+      linesWithoutTimestamp: 0,
       bytesIn: gunzipSync(Buffer.from(readSampleEvent("cwl-control-message.json").awslogs.data, "base64"))
         .length,
       bytesOut: 0,
@@ -259,33 +266,116 @@ describe("waf-log-processor handler", () => {
     expect(puts()).toHaveLength(1);
   });
 
-  it("retries a 409 ConditionalRequestConflict once", async () => {
-    s3Mock.on(PutObjectCommand).rejectsOnce(s3Error("ConditionalRequestConflict", 409)).resolves({});
+  describe("on 409 ConditionalRequestConflict", () => {
+    beforeEach(() => {
+      // Only the clock and setTimeout (the backoff's sleep): zlib and streams keep the real event loop.
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+      vi.restoreAllMocks();
+    });
 
-    const result = await newHandler()(readSampleEvent("cwl-data-message.json"));
+    /** Runs the handler on the sample event, jumping the fake clock to each timer until it settles. */
+    async function settle(): Promise<{ result?: ProcessResult; error?: unknown; elapsedMs: number }> {
+      const start = Date.now();
+      let settled = false;
+      const outcome = newHandler()(readSampleEvent("cwl-data-message.json")).then(
+        (result) => ({ result }),
+        (error: unknown) => ({ error }),
+      );
+      void outcome.finally(() => (settled = true));
+      while (!settled) {
+        await new Promise((resolve) => setImmediate(resolve));
+        await vi.advanceTimersToNextTimerAsync();
+      }
+      return { ...(await outcome), elapsedMs: Date.now() - start };
+    }
 
-    expect(result.outcome).toBe("written");
-    expect(puts()).toHaveLength(2);
-    expect(puts()[1]).toEqual(puts()[0]);
+    it("retries with growing, jittered delays until the write goes through", async () => {
+      vi.spyOn(Math, "random").mockReturnValue(0.5);
+      const conflict = s3Error("ConditionalRequestConflict", 409);
+      s3Mock
+        .on(PutObjectCommand)
+        .rejectsOnce(conflict)
+        .rejectsOnce(conflict)
+        .rejectsOnce(conflict)
+        .resolves({});
+
+      const { result, elapsedMs } = await settle();
+
+      expect(result?.outcome).toBe("written");
+      expect(puts()).toHaveLength(4);
+      expect(puts()[3]).toEqual(puts()[0]);
+      // Half of the ceilings 100, 200 and 400 ms.
+      expect(elapsedMs).toBe(50 + 100 + 200);
+    });
+
+    it(`gives up after ${CONFLICT_MAX_ATTEMPTS} attempts and rethrows the last 409`, async () => {
+      const error = s3Error("ConditionalRequestConflict", 409);
+      s3Mock.on(PutObjectCommand).rejects(error);
+
+      const outcome = await settle();
+
+      expect(outcome.error).toBe(error);
+      expect(puts()).toHaveLength(CONFLICT_MAX_ATTEMPTS);
+    });
+
+    it("never waits longer than the ceilings, however unlucky the draw", async () => {
+      vi.spyOn(Math, "random").mockReturnValue(0.999999);
+      s3Mock.on(PutObjectCommand).rejects(s3Error("ConditionalRequestConflict", 409));
+
+      const { elapsedMs } = await settle();
+
+      expect(elapsedMs).toBe(99 + 199 + 399 + 799);
+    });
+
+    it("counts a 412 after a 409 retry as a duplicate", async () => {
+      s3Mock
+        .on(PutObjectCommand)
+        .rejectsOnce(s3Error("ConditionalRequestConflict", 409))
+        .rejects(s3Error("PreconditionFailed", 412));
+
+      const { result } = await settle();
+
+      expect(result?.outcome).toBe("duplicate");
+      expect(puts()).toHaveLength(2);
+    });
   });
 
-  it("rethrows a second 409 ConditionalRequestConflict", async () => {
-    const error = s3Error("ConditionalRequestConflict", 409);
-    s3Mock.on(PutObjectCommand).rejects(error);
+  it("rejects a messageType that is not exactly DATA_MESSAGE or CONTROL_MESSAGE and writes nothing", async () => {
+    const event = eventFromPayload(dataPayload([], { messageType: "data_message" }));
 
-    await expect(newHandler()(readSampleEvent("cwl-data-message.json"))).rejects.toBe(error);
-    expect(puts()).toHaveLength(2);
+    await expect(newHandler()(event)).rejects.toThrow(
+      'awslogs.data payload has messageType "data_message"; expected exactly "DATA_MESSAGE" or "CONTROL_MESSAGE"',
+    );
+    expect(puts()).toEqual([]);
   });
 
-  it("counts a 412 after a 409 retry as a duplicate", async () => {
-    s3Mock
-      .on(PutObjectCommand)
-      .rejectsOnce(s3Error("ConditionalRequestConflict", 409))
-      .rejects(s3Error("PreconditionFailed", 412));
+  it("rejects a payload that decompresses past MAX_PAYLOAD_BYTES, naming the cap", async () => {
+    await expect(
+      newHandler({ MAX_PAYLOAD_BYTES: "1000" })(readSampleEvent("cwl-data-message.json")),
+    ).rejects.toThrow(
+      /^awslogs\.data decompresses to more than the cap of 1000 bytes \(MAX_PAYLOAD_BYTES\): stopped after \d+ bytes$/,
+    );
+    expect(puts()).toEqual([]);
+  });
 
-    const result = await newHandler()(readSampleEvent("cwl-data-message.json"));
+  it("stops a gzip bomb at the cap derived from the function's memory", async () => {
+    // "{" and 1 GiB of whitespace, as 1,024 gzip members of 1 MiB each: about 1 MB of gzip.
+    const mebibyte = gzipSync(Buffer.alloc(1024 * 1024, 0x20));
+    const bomb = Buffer.concat([gzipSync("{"), ...Array<Buffer>(1024).fill(mebibyte)]);
+    const cap = defaultMaxPayloadBytes(128);
 
-    expect(result.outcome).toBe("duplicate");
+    const error = await newHandler({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "128" })(eventFromBytes(bomb)).catch(
+      (e: unknown) => e as Error,
+    );
+
+    expect(error).toBeInstanceOf(PayloadTooLargeError);
+    const reached = Number(/stopped after (\d+) bytes/.exec((error as Error).message)?.[1]);
+    expect((error as Error).message).toContain(`the cap of ${cap} bytes`);
+    expect(reached).toBeGreaterThan(cap);
+    expect(reached).toBeLessThanOrEqual(cap + GUNZIP_CHUNK_BYTES);
   });
 });
 

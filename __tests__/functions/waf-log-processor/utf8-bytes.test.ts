@@ -42,8 +42,8 @@ function reference(events: readonly LogEvent[], redactHeaders: ReadonlySet<strin
 }
 
 /** Body and counts through the handler's path: fast decoding, then toLines with the form decoding chose. */
-function fastLines(event: unknown, redactHeaders: ReadonlySet<string>) {
-  const decoded = decodeSubscriptionEvent(event, { utf8ByteMessages: true });
+async function fastLines(event: unknown, redactHeaders: ReadonlySet<string>) {
+  const decoded = await decodeSubscriptionEvent(event, { utf8ByteMessages: true });
   if (decoded.kind !== "data") throw new Error("expected a DATA_MESSAGE");
   return {
     messageText: decoded.messageText,
@@ -52,9 +52,9 @@ function fastLines(event: unknown, redactHeaders: ReadonlySet<string>) {
 }
 
 /** The outcome of decoding and converting an event, as comparable text: the body, or the error. */
-function outcome(event: unknown, utf8ByteMessages: boolean): string {
+async function outcome(event: unknown, utf8ByteMessages: boolean): Promise<string> {
   try {
-    const decoded = decodeSubscriptionEvent(event, { utf8ByteMessages });
+    const decoded = await decodeSubscriptionEvent(event, { utf8ByteMessages });
     if (decoded.kind !== "data") return `control ${JSON.stringify(decoded.payload)}`;
     const { logEvents: events, ...envelope } = decoded.payload;
     const lines = toLines(events, REDACT_COOKIE, decoded.messageText);
@@ -67,7 +67,7 @@ function outcome(event: unknown, utf8ByteMessages: boolean): string {
 const generated = generateWafLogEvents({ count: 3_000, seed: 11 });
 
 describe("decodeSubscriptionEvent with utf8ByteMessages", () => {
-  it("keeps the messages as their UTF-8 bytes and the envelope and ids as strings", () => {
+  it("keeps the messages as their UTF-8 bytes and the envelope and ids as strings", async () => {
     const messages = ['{"uri":"/été"}', "plain 😀"];
     const event = eventFromPayload(
       dataPayload(
@@ -76,7 +76,7 @@ describe("decodeSubscriptionEvent with utf8ByteMessages", () => {
       ),
     );
 
-    const decoded = decodeSubscriptionEvent(event, { utf8ByteMessages: true });
+    const decoded = await decodeSubscriptionEvent(event, { utf8ByteMessages: true });
 
     expect(decoded.kind === "data" && decoded.messageText).toBe("utf8-bytes");
     expect(decoded.payload).toMatchObject({
@@ -90,8 +90,8 @@ describe("decodeSubscriptionEvent with utf8ByteMessages", () => {
     );
   });
 
-  it("falls back to plain strings when the payload holds a \\u escape", () => {
-    const decoded = decodeSubscriptionEvent(readSampleEvent("cwl-data-message.json"), {
+  it("falls back to plain strings when the payload holds a \\u escape", async () => {
+    const decoded = await decodeSubscriptionEvent(readSampleEvent("cwl-data-message.json"), {
       utf8ByteMessages: true,
     });
 
@@ -101,17 +101,19 @@ describe("decodeSubscriptionEvent with utf8ByteMessages", () => {
     );
   });
 
-  it("falls back to plain strings when the payload is not valid UTF-8", () => {
+  it("falls back to plain strings when the payload is not valid UTF-8", async () => {
     const bytes = Buffer.from(JSON.stringify(dataPayload(logEvents(['{"a":"xy"}']))));
     bytes[bytes.indexOf("xy")] = 0xff;
 
-    const decoded = decodeSubscriptionEvent(eventFromBytes(gzipSync(bytes)), { utf8ByteMessages: true });
+    const decoded = await decodeSubscriptionEvent(eventFromBytes(gzipSync(bytes)), {
+      utf8ByteMessages: true,
+    });
 
     expect(decoded.kind === "data" && decoded.messageText).toBe("string");
     expect(decoded.kind === "data" && decoded.payload.logEvents[0]?.message).toBe('{"a":"\ufffdy"}');
   });
 
-  it("gives the same result or the same error as the plain path for 3,000 seeded byte-level corruptions of a payload", () => {
+  it("gives the same result or the same error as the plain path for 3,000 seeded byte-level corruptions of a payload", async () => {
     const random = new Random(412);
     const original = Buffer.from(
       JSON.stringify(
@@ -128,11 +130,11 @@ describe("decodeSubscriptionEvent with utf8ByteMessages", () => {
       for (let k = random.int(1, 2); k > 0; k--)
         bytes[random.int(0, bytes.length - 1)] = random.pick(replacements);
       const event = eventFromBytes(gzipSync(bytes));
-      const plain = outcome(event, false);
-      const withBytes = outcome(event, true);
+      const plain = await outcome(event, false);
+      const withBytes = await outcome(event, true);
       if (plain !== withBytes) mismatches.push({ bytes: bytes.toString("latin1"), plain, withBytes });
       if (!withBytes.includes("Error:")) {
-        const decoded = decodeSubscriptionEvent(event, { utf8ByteMessages: true });
+        const decoded = await decodeSubscriptionEvent(event, { utf8ByteMessages: true });
         if (decoded.kind === "data" && decoded.messageText === "utf8-bytes") fast++;
       }
     }
@@ -143,10 +145,10 @@ describe("decodeSubscriptionEvent with utf8ByteMessages", () => {
 });
 
 describe("toLines on UTF-8 byte messages", () => {
-  it("writes generated bench records exactly as the JSON.parse-based reference does", () => {
+  it("writes generated bench records exactly as the JSON.parse-based reference does", async () => {
     const event = eventFromPayload(dataPayload(generated));
 
-    const result = fastLines(event, NO_REDACTION);
+    const result = await fastLines(event, NO_REDACTION);
 
     expect(result.messageText).toBe("utf8-bytes");
     const expected = reference(generated, NO_REDACTION);
@@ -155,16 +157,16 @@ describe("toLines on UTF-8 byte messages", () => {
     expect(expected.linesWrapped).toBeGreaterThan(0);
   });
 
-  it("redacts generated bench records exactly as the reference does", () => {
+  it("redacts generated bench records exactly as the reference does", async () => {
     const event = eventFromPayload(dataPayload(generated));
 
-    const result = fastLines(event, REDACT_COOKIE);
+    const result = await fastLines(event, REDACT_COOKIE);
 
     expect(result.messageText).toBe("utf8-bytes");
     expect(result.body.equals(reference(generated, REDACT_COOKIE).body)).toBe(true);
   });
 
-  it("writes 5,000 seeded mutations of records, non-ASCII and lone surrogates included, as the reference does", () => {
+  it("writes 5,000 seeded mutations of records, non-ASCII and lone surrogates included, as the reference does", async () => {
     const random = new Random(1_048_576);
     const inserts = [
       '"',
@@ -199,7 +201,7 @@ describe("toLines on UTF-8 byte messages", () => {
       const expected = reference(events, REDACT_COOKIE);
 
       const plain = toLines(events, REDACT_COOKIE);
-      const fast = fastLines(eventFromPayload(dataPayload(events)), REDACT_COOKIE);
+      const fast = await fastLines(eventFromPayload(dataPayload(events)), REDACT_COOKIE);
 
       if (!plain.body.equals(expected.body) || plain.linesWrapped !== expected.linesWrapped)
         mismatches.push(["plain", first]);

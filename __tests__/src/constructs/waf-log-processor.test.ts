@@ -51,11 +51,11 @@ describe("WafLogProcessor", () => {
     });
   });
 
-  it("runs nodejs22.x on arm64 with 512 MB and 300 seconds by default", () => {
+  it("runs nodejs22.x on arm64 with 256 MB and 300 seconds by default", () => {
     expect(blockOf(synthesized.tf, processor.function)).toMatchObject({
       runtime: "nodejs22.x",
       architectures: ["arm64"],
-      memory_size: 512,
+      memory_size: 256,
       timeout: 300,
     });
   });
