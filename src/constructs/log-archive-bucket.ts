@@ -8,6 +8,7 @@ import { Construct } from "constructs";
 import { z } from "zod";
 import { denyInsecureTransport, policyDocument } from "../iam-policy";
 import { allowed } from "./validation";
+import { type ConditionalWriters, conditionalWriterStatement } from "./writer-grants";
 
 /** A whole number of days ≥ min, or null to turn a lifecycle tier off. */
 function days(min: number, text: string) {
@@ -117,13 +118,24 @@ export interface LogArchiveBucketProps {
   readonly abortIncompleteMultipartUploadDays: number;
   /** SSE-KMS with this customer-managed key (and an S3 Bucket Key); SSE-S3 when undefined. */
   readonly kmsKeyArn: string | undefined;
+  /**
+   * Writers in other stacks (accounts or regions), admitted by condition to `s3:PutObject` under the key
+   * prefix (see `conditionalWriterStatement`). Undefined: none; writers of the same account need only
+   * their own IAM policy.
+   */
+  readonly writers: ConditionalWriters | undefined;
 }
+
+/** Sid of the bucket policy statement that admits writers of other stacks. */
+export const CONDITIONAL_WRITERS_SID = "ConfiguredWritersPutLogObjects";
 
 /**
  * The bucket that archives WAF log objects, part of {@link WafLogArchive}: never force-destroyed, no
- * public access, owner-enforced object ownership (no ACLs), default encryption, a policy that denies
- * requests without TLS, and a lifecycle rule on the log prefix (transitions, expiration, abort
- * incomplete multipart uploads).
+ * public access, owner-enforced object ownership (ACLs disabled: the bucket owner owns every object,
+ * whoever writes it, and writers send no ACL), default encryption, a policy that denies requests
+ * without TLS (and, with `writers`, admits the writers of other stacks by condition), and a lifecycle
+ * rule on the log prefix (transitions, expiration, abort incomplete multipart uploads).
+ * Object ownership: https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html
  */
 export class LogArchiveBucket extends Construct {
   public readonly bucket: S3Bucket;
@@ -168,7 +180,19 @@ export class LogArchiveBucket extends Construct {
 
     this.policy = new S3BucketPolicy(this, "Policy", {
       bucket: this.bucket.id,
-      policy: policyDocument([denyInsecureTransport("s3:*", [this.bucket.arn, `${this.bucket.arn}/*`])]),
+      policy: policyDocument([
+        denyInsecureTransport("s3:*", [this.bucket.arn, `${this.bucket.arn}/*`]),
+        ...(props.writers === undefined
+          ? []
+          : [
+              conditionalWriterStatement(
+                CONDITIONAL_WRITERS_SID,
+                props.writers,
+                ["s3:PutObject"],
+                `${this.bucket.arn}/${props.keyPrefix}*`,
+              ),
+            ]),
+      ]),
       // S3 rejects concurrent changes to one bucket's policy and public access block.
       dependsOn: [this.publicAccessBlock],
     });

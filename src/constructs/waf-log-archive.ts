@@ -10,7 +10,7 @@ import {
   keyPrefixProblem,
 } from "../../functions/waf-log-processor/environment";
 import { CortexReaderRole } from "./cortex-reader-role";
-import { KMS_KEY_ARN_RULES, keyRegionProblem, kmsKeyArnProblem } from "./kms-key-arn";
+import { ARCHIVE_KMS_KEY_RULES, archiveKmsKeyArnProblem, keyRegionProblem, kmsKeyRegion } from "./kms-key-arn";
 import { LogArchiveBucket, lifecycleSchema, transitionMinimumObjectSizeSchema } from "./log-archive-bucket";
 import * as metricAlarms from "./metric-alarms";
 import type { AlarmDefinition } from "./metric-alarms";
@@ -18,6 +18,13 @@ import { archiveAlarmNames, archiveResourceNames } from "./names";
 import { NotificationQueues, queueSchema } from "./notification-queues";
 import { PipelineKey, encryptionSchema } from "./pipeline-key";
 import { PipelineKeyPolicy } from "./pipeline-key-policy";
+import {
+  type ConditionalWriters,
+  ROLE_ARN_PATTERN,
+  organizationIdSchema,
+  roleArnListSchema,
+} from "./writer-grants";
+import { partitionOf } from "../iam-policy";
 import {
   accountIdSchema,
   checkedString,
@@ -95,8 +102,37 @@ export const wafLogArchivePropsSchema = z
     alarms: archiveAlarmsSchema,
     /** Where the alarms send state changes. @default undefined (no actions) */
     alarmTopic: metricAlarms.alarmTopicSchema,
+    /**
+     * ARNs of the roles of writers in other stacks (forwarders in other accounts or regions), which may
+     * not exist yet: the bucket policy and the created key's policy admit exactly these roles by
+     * condition (`aws:PrincipalArn`, `aws:PrincipalAccount`), never by naming them as principals, so the
+     * stacks apply in any order. A writer of this stack uses {@link WafLogArchive.grantWrite}. @default []
+     */
+    writerRoleArns: roleArnListSchema.default([]),
+    /** AWS Organizations id the writers' accounts must belong to (`aws:PrincipalOrgID`). @default undefined (not checked) */
+    writerOrganizationId: organizationIdSchema.optional(),
   })
   .superRefine((props, ctx) => {
+    if (props.writerOrganizationId !== undefined && (props.writerRoleArns ?? []).length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["writerOrganizationId"],
+        message: "applies only to writerRoleArns: list the writers' roles, or remove it",
+      });
+    }
+    if (typeof props.region === "string") {
+      const partition = partitionOf(props.region);
+      (Array.isArray(props.writerRoleArns) ? props.writerRoleArns : []).forEach((arn, index) => {
+        const rolePartition = ROLE_ARN_PATTERN.exec(arn)?.[1];
+        if (rolePartition !== undefined && rolePartition !== partition) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["writerRoleArns", index],
+            message: `must be a role in the archive's partition ${partition} (no AWS policy admits a principal of another partition), got ${JSON.stringify(arn)}`,
+          });
+        }
+      });
+    }
     // Runs even when fields failed (zod reports them): read them defensively.
     const encryption = props.encryption as Partial<typeof props.encryption> | undefined;
     if (encryption?.type === "kms" && typeof encryption.keyArn === "string") {
@@ -116,16 +152,41 @@ export type ResolvedWafLogArchiveProps = z.output<typeof wafLogArchivePropsSchem
  * Where a forwarder writes: the archive's bucket, key prefix and key, as plain names and ARNs, so a
  * forwarder in another stack (or account, or region) can take it without the {@link WafLogArchive}.
  */
-export const archiveDestinationSchema = z.strictObject({
-  /** Name of the log bucket. */
-  bucketName: bucketNameSchema,
-  /** ARN of the log bucket. @default `arn:<partition of the forwarder's region>:s3:::<bucketName>` */
-  bucketArn: z.string().optional(),
-  /** Key prefix the objects go under. @default "raw/" */
-  keyPrefix: keyPrefixSchema,
-  /** ARN of the customer-managed key that encrypts the bucket, when it is not SSE-S3. @default undefined */
-  kmsKeyArn: checkedString(kmsKeyArnProblem, KMS_KEY_ARN_RULES).optional(),
-});
+export const archiveDestinationSchema = z
+  .strictObject({
+    /** Name of the log bucket. */
+    bucketName: bucketNameSchema,
+    /** ARN of the log bucket. @default `arn:<partition of the forwarder's region>:s3:::<bucketName>` */
+    bucketArn: z.string().optional(),
+    /**
+     * Region of the log bucket, when it is not the forwarder's: the processor sends its requests to S3 in
+     * that region (a request to another region's endpoint gets `301 PermanentRedirect`). @default the forwarder's region
+     */
+    bucketRegion: regionSchema.optional(),
+    /** Key prefix the objects go under. @default "raw/" */
+    keyPrefix: keyPrefixSchema,
+    /**
+     * The customer-managed key that encrypts the bucket, when it is not SSE-S3: its ARN, or
+     * `arn:<partition>:kms:<region>:<account>:key/*` when another stack creates it (the processor may then
+     * use keys of that account and region only through S3, `kms:ViaService`). In the bucket's region
+     * (S3 uses only keys of its own region). @default undefined
+     */
+    kmsKeyArn: checkedString(archiveKmsKeyArnProblem, ARCHIVE_KMS_KEY_RULES).optional(),
+  })
+  .superRefine((destination, ctx) => {
+    const keyRegion = typeof destination.kmsKeyArn === "string" ? kmsKeyRegion(destination.kmsKeyArn) : undefined;
+    if (
+      keyRegion !== undefined &&
+      typeof destination.bucketRegion === "string" &&
+      keyRegion !== destination.bucketRegion
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["kmsKeyArn"],
+        message: `must be a key in ${destination.bucketRegion}, the bucket's region (S3 uses only keys in its own Region), got a key in ${keyRegion}`,
+      });
+    }
+  });
 
 /** An archive given as names and ARNs. */
 export type ArchiveDestination = z.input<typeof archiveDestinationSchema>;
@@ -163,14 +224,23 @@ export class WafLogArchive extends Construct {
   >;
   /** Where a forwarder writes, as references to this archive's resources. */
   public readonly destination: ArchiveDestination & { readonly bucketArn: string };
+  /** The writers of other stacks the bucket and key policies admit by condition (`writerRoleArns`). */
+  public readonly conditionalWriters: ConditionalWriters | undefined;
 
-  private readonly writerRoleArns: string[] = [];
+  private readonly grantedWriterRoleArns: string[] = [];
   private cloudWatchAlarmsUseKey = false;
 
   constructor(scope: Construct, id: string, input: WafLogArchiveProps) {
     super(scope, id);
     const props = parseWith(wafLogArchivePropsSchema, input, "WafLogArchive props");
     this.props = props;
+    this.conditionalWriters =
+      props.writerRoleArns.length === 0
+        ? undefined
+        : {
+            roleArns: props.writerRoleArns,
+            ...(props.writerOrganizationId === undefined ? {} : { organizationId: props.writerOrganizationId }),
+          };
     const names = archiveResourceNames(props.name);
     const { encryption } = props;
 
@@ -191,6 +261,7 @@ export class WafLogArchive extends Construct {
       lifecycle: props.lifecycle,
       transitionDefaultMinimumObjectSize: props.transitionDefaultMinimumObjectSize,
       abortIncompleteMultipartUploadDays: props.abortIncompleteMultipartUploadDays,
+      writers: this.conditionalWriters,
     });
     const { bucket } = this.logArchiveBucket;
 
@@ -223,7 +294,8 @@ export class WafLogArchive extends Construct {
         region: props.region,
         cortexReaderRoleArn: this.cortexReaderRole.role.arn,
         logBucketArn: bucket.arn,
-        writerRoleArns: () => this.writerRoleArns,
+        writerRoleArns: () => this.grantedWriterRoleArns,
+        conditionalWriters: this.conditionalWriters,
         allowCloudWatchAlarms: () => this.cloudWatchAlarmsUseKey,
       });
       // S3 sends a test event to the (encrypted) queue when the notification is configured.
@@ -244,10 +316,10 @@ export class WafLogArchive extends Construct {
    * Lets `role` write log objects into the archive: with a key the archive created, its key policy
    * admits the role (`kms:GenerateDataKey`, `kms:Decrypt`). The role's own policy must allow
    * `s3:PutObject` under the key prefix (a {@link WafLogForwarder} given this archive does both).
-   * Same account only for now: a writer in another account also needs a bucket policy statement.
+   * For a role of this stack (and so of this account); writers of other stacks are `writerRoleArns`.
    */
   public grantWrite(role: IamRole): void {
-    this.writerRoleArns.push(role.arn);
+    this.grantedWriterRoleArns.push(role.arn);
   }
 
   /**

@@ -6,7 +6,12 @@ import { alarmEnabledSchema } from "./metric-alarms";
 import { pipelineResourceNames } from "./names";
 import { parseWith } from "./validation";
 import { WafLogArchive, archiveAlarmsObject, wafLogArchivePropsSchema } from "./waf-log-archive";
-import { WafLogForwarder, forwarderAlarmsObject, wafLogForwarderPropsSchema } from "./waf-log-forwarder";
+import {
+  WafLogForwarder,
+  forwarderAlarmsObject,
+  logGroupNamesSchema,
+  wafLogForwarderPropsSchema,
+} from "./waf-log-forwarder";
 import { WafLogging, wafLoggingSettingsSchema } from "./waf-logging";
 
 const archive = wafLogArchivePropsSchema.shape;
@@ -51,7 +56,8 @@ export const wafLogPipelinePropsSchema = z.strictObject({
   cortexAccountId: archive.cortexAccountId,
   externalId: archive.externalId,
   encryption: archive.encryption,
-  logGroupNames: forwarder.logGroupNames,
+  /** The WAF log groups to forward (a pipeline lists them; discovery is a {@link WafLogForwarder} prop). */
+  logGroupNames: logGroupNamesSchema,
   processor: forwarder.processor,
   environmentName: forwarder.environmentName,
   bundlePath: forwarder.bundlePath,

@@ -46,6 +46,7 @@ describe("WafLogArchive", () => {
         deadLetterQueueMessages: { enabled: true, threshold: 0 },
         notificationQueueAge: { enabled: true, thresholdSeconds: 1800 },
       },
+      writerRoleArns: [],
     });
   });
 
