@@ -6,7 +6,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { Construct } from "constructs";
 import { z } from "zod";
-import { denyInsecureTransport, policyDocument } from "../iam-policy";
+import { denyInsecureTransport, policyDocument, type PolicyStatement } from "../iam-policy";
 import { allowed } from "./validation";
 import { type ConditionalWriters, conditionalWriterStatement } from "./writer-grants";
 
@@ -124,6 +124,11 @@ export interface LogArchiveBucketProps {
    * their own IAM policy.
    */
   readonly writers: ConditionalWriters | undefined;
+  /**
+   * More statements of the bucket policy, after the TLS and writer statements (a WAF landing bucket's
+   * log delivery and reader statements, see `WafS3LogSource`). @default [] (none)
+   */
+  readonly additionalStatements?: readonly PolicyStatement[];
 }
 
 /** Sid of the bucket policy statement that admits writers of other stacks. */
@@ -192,6 +197,7 @@ export class LogArchiveBucket extends Construct {
                 `${this.bucket.arn}/${props.keyPrefix}*`,
               ),
             ]),
+        ...(props.additionalStatements ?? []),
       ]),
       // S3 rejects concurrent changes to one bucket's policy and public access block.
       dependsOn: [this.publicAccessBlock],

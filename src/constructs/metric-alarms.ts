@@ -96,7 +96,7 @@ export const alarmTopicSchema = z
 /** One alarm's metric and condition. */
 export interface AlarmDefinition {
   readonly alarmName: string;
-  readonly namespace: "AWS/SQS" | "AWS/Lambda";
+  readonly namespace: "AWS/SQS" | "AWS/Lambda" | "AWS/Events";
   readonly metricName: string;
   readonly dimensions: Record<string, string>;
   readonly statistic: "Maximum" | "Sum";

@@ -43,6 +43,11 @@ export interface PipelineKeyPolicyProps {
    * in the key's region only (`kms:ViaService`). Undefined: none.
    */
   readonly conditionalWriters?: ConditionalWriters;
+  /**
+   * WAF landing buckets of `s3` sources whose notifications S3 encrypts with the key (they go to the
+   * archive's queue), read when the stack is synthesized. @default none
+   */
+  readonly s3SourceBuckets?: () => readonly { readonly bucketArn: string; readonly accountId: string }[];
 }
 
 /** Sid of the key policy statement that admits writers of other stacks. */
@@ -100,9 +105,27 @@ export class PipelineKeyPolicy extends Construct {
     // Lazy: writers are granted (WafLogArchive.grantWrite) after the archive is constructed.
     const statements = (): PolicyStatement[] => {
       const writers = props.writerRoleArns();
+      const sources = props.s3SourceBuckets?.() ?? [];
       return [
         administer,
         s3,
+        ...(sources.length === 0
+          ? []
+          : [
+              {
+                Sid: "S3EncryptsEventNotificationsOfWafS3Sources",
+                Effect: "Allow" as const,
+                Principal: { Service: "s3.amazonaws.com" },
+                Action: [...SERVICE_PRODUCER_KEY_ACTIONS],
+                Resource: "*",
+                Condition: {
+                  StringEquals: {
+                    "aws:SourceAccount": [...new Set(sources.map((source) => source.accountId))],
+                  },
+                  ArnLike: { "aws:SourceArn": sources.map((source) => source.bucketArn) },
+                },
+              },
+            ]),
         ...(writers.length === 0
           ? []
           : [

@@ -10,7 +10,14 @@ import {
   keyPrefixProblem,
 } from "../../functions/waf-log-processor/environment";
 import { CortexReaderRole } from "./cortex-reader-role";
-import { ARCHIVE_KMS_KEY_RULES, archiveKmsKeyArnProblem, keyRegionProblem, kmsKeyRegion } from "./kms-key-arn";
+import {
+  ARCHIVE_KMS_KEY_RULES,
+  archiveKmsKeyArnProblem,
+  keyRegionProblem,
+  kmsKeyRegion,
+} from "./kms-key-arn";
+import type { WafS3LogSource } from "./waf-s3-log-source";
+import { LANDING_BUCKET_RULES, landingBucketNameProblem } from "../waf-s3-logs";
 import { LogArchiveBucket, lifecycleSchema, transitionMinimumObjectSizeSchema } from "./log-archive-bucket";
 import * as metricAlarms from "./metric-alarms";
 import type { AlarmDefinition } from "./metric-alarms";
@@ -26,6 +33,7 @@ import {
 } from "./writer-grants";
 import { partitionOf } from "../iam-policy";
 import {
+  ValidationError,
   accountIdSchema,
   checkedString,
   parseWith,
@@ -174,7 +182,8 @@ export const archiveDestinationSchema = z
     kmsKeyArn: checkedString(archiveKmsKeyArnProblem, ARCHIVE_KMS_KEY_RULES).optional(),
   })
   .superRefine((destination, ctx) => {
-    const keyRegion = typeof destination.kmsKeyArn === "string" ? kmsKeyRegion(destination.kmsKeyArn) : undefined;
+    const keyRegion =
+      typeof destination.kmsKeyArn === "string" ? kmsKeyRegion(destination.kmsKeyArn) : undefined;
     if (
       keyRegion !== undefined &&
       typeof destination.bucketRegion === "string" &&
@@ -190,6 +199,26 @@ export const archiveDestinationSchema = z
 
 /** An archive given as names and ARNs. */
 export type ArchiveDestination = z.input<typeof archiveDestinationSchema>;
+
+/**
+ * A WAF landing bucket (an `s3` source, see {@link WafS3LogSource}) the archive serves, as names and ARNs,
+ * so the archive's stack can admit a bucket another stack (or account) creates.
+ */
+export const s3SourceGrantSchema = z.strictObject({
+  /** Name of the `aws-waf-logs-…` bucket. */
+  bucketName: checkedString(landingBucketNameProblem, LANDING_BUCKET_RULES),
+  /** Account that owns the bucket (12 digits): the `aws:SourceAccount` of its notifications. */
+  accountId: accountIdSchema,
+  /**
+   * The customer-managed key of the bucket, when it is not SSE-S3: its ARN, or
+   * `arn:<partition>:kms:<region>:<account>:key/*` when another stack creates it (the reader role may then
+   * decrypt with keys of that account and region through S3 only). @default undefined
+   */
+  kmsKeyArn: checkedString(archiveKmsKeyArnProblem, ARCHIVE_KMS_KEY_RULES).optional(),
+});
+
+/** What {@link WafLogArchive.admitS3Source} accepts besides a {@link WafS3LogSource}. */
+export type S3SourceGrant = z.input<typeof s3SourceGrantSchema>;
 
 /**
  * One archive for WAF logs, the side Cortex reads: the log bucket (encryption, no public access,
@@ -228,6 +257,7 @@ export class WafLogArchive extends Construct {
   public readonly conditionalWriters: ConditionalWriters | undefined;
 
   private readonly grantedWriterRoleArns: string[] = [];
+  private readonly s3Sources: { bucketArn: string; accountId: string; kmsKeyArn?: string }[] = [];
   private cloudWatchAlarmsUseKey = false;
 
   constructor(scope: Construct, id: string, input: WafLogArchiveProps) {
@@ -239,7 +269,9 @@ export class WafLogArchive extends Construct {
         ? undefined
         : {
             roleArns: props.writerRoleArns,
-            ...(props.writerOrganizationId === undefined ? {} : { organizationId: props.writerOrganizationId }),
+            ...(props.writerOrganizationId === undefined
+              ? {}
+              : { organizationId: props.writerOrganizationId }),
           };
     const names = archiveResourceNames(props.name);
     const { encryption } = props;
@@ -274,6 +306,7 @@ export class WafLogArchive extends Construct {
       accountId: props.accountId,
       keyPrefix: props.keyPrefix,
       queue: props.queue,
+      otherSourceBuckets: () => this.s3Sources,
     });
 
     this.cortexReaderRole = new CortexReaderRole(this, "CortexReaderRole", {
@@ -285,6 +318,7 @@ export class WafLogArchive extends Construct {
       keyPrefix: props.keyPrefix,
       queueArn: this.notificationQueues.queue.arn,
       kmsKeyArn,
+      s3Sources: () => this.s3Sources,
     });
 
     if (this.pipelineKey !== undefined) {
@@ -297,6 +331,7 @@ export class WafLogArchive extends Construct {
         writerRoleArns: () => this.grantedWriterRoleArns,
         conditionalWriters: this.conditionalWriters,
         allowCloudWatchAlarms: () => this.cloudWatchAlarmsUseKey,
+        s3SourceBuckets: () => this.s3Sources,
       });
       // S3 sends a test event to the (encrypted) queue when the notification is configured.
       const notification = this.notificationQueues.bucketNotification;
@@ -320,6 +355,66 @@ export class WafLogArchive extends Construct {
    */
   public grantWrite(role: IamRole): void {
     this.grantedWriterRoleArns.push(role.arn);
+  }
+
+  /**
+   * Serves the WAF landing bucket of an `s3` source ({@link WafS3LogSource}): the notification queue's
+   * policy admits S3 for that bucket (`aws:SourceArn`) and its owner (`aws:SourceAccount`); with a key the
+   * archive created, its policy lets S3 encrypt that bucket's notifications; the reader role may
+   * `s3:GetObject` under the bucket's `AWSLogs/` and, with `kmsKeyArn`, `kms:Decrypt` through S3. The
+   * bucket's own policy admits the reader role (the source does that). A source of this stack also waits
+   * for the queue policy (and key policy): S3 checks them when the notification configuration is created.
+   * A source of another stack: apply the archive's stack first.
+   *
+   * The bucket must be in the archive's region: S3 notifies only a queue of the bucket's own Region
+   * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-event-types-and-destinations.html).
+   * With a key you gave (`encryption.keyArn`), add the statement S3 needs to its policy yourself
+   * (docs/choosing-a-source.md).
+   *
+   * @throws ValidationError for a bad bucket name, account or key, or a source or key in another region
+   */
+  public admitS3Source(source: WafS3LogSource | S3SourceGrant): void {
+    const partition = partitionOf(this.props.region);
+    if ("bucketNotification" in source) {
+      if (source.props.region !== this.props.region) {
+        throw new ValidationError("WafLogArchive.admitS3Source", [
+          {
+            path: "region",
+            message: `must be the archive's region ${this.props.region} (S3 notifies only a queue of the bucket's own Region), got ${source.props.region}`,
+          },
+        ]);
+      }
+      this.s3Sources.push({
+        bucketArn: `arn:${partition}:s3:::${source.props.bucketName}`,
+        accountId: source.props.accountId,
+        ...(source.kmsKeyArn === undefined ? {} : { kmsKeyArn: source.kmsKeyArn }),
+      });
+      const waitFor = [
+        this.notificationQueues.queuePolicy,
+        ...(this.pipelineKeyPolicy === undefined ? [] : [this.pipelineKeyPolicy.policy]),
+      ];
+      const notification = source.bucketNotification;
+      notification.dependsOn = [
+        ...(notification.dependsOn ?? []),
+        ...waitFor.map((element) => dependable(element)),
+      ];
+      return;
+    }
+    const grant = parseWith(s3SourceGrantSchema, source, "WafLogArchive.admitS3Source");
+    const keyRegion = grant.kmsKeyArn === undefined ? undefined : kmsKeyRegion(grant.kmsKeyArn);
+    if (keyRegion !== undefined && keyRegion !== this.props.region) {
+      throw new ValidationError("WafLogArchive.admitS3Source", [
+        {
+          path: "kmsKeyArn",
+          message: `must be a key in ${this.props.region}, the region of the bucket (S3 uses only keys of its own Region), got a key in ${keyRegion}`,
+        },
+      ]);
+    }
+    this.s3Sources.push({
+      bucketArn: `arn:${partition}:s3:::${grant.bucketName}`,
+      accountId: grant.accountId,
+      ...(grant.kmsKeyArn === undefined ? {} : { kmsKeyArn: grant.kmsKeyArn }),
+    });
   }
 
   /**
