@@ -531,6 +531,15 @@ export class WafS3LogSource extends Construct {
       ],
       ...(large.enabled ? { eventbridge: true } : {}),
     });
+    if (!Token.isUnresolved(archive.notificationQueueArn)) {
+      addSuppressions(this.bucketNotification, [
+        {
+          id: "WLP-SQS-3",
+          reason:
+            "The archive's notification queue is in the archive's stack (another account or state), where the same rule checks its dead-letter queue",
+        },
+      ]);
+    }
 
     if (large.enabled) {
       const group = new Construct(this, "LargeLogFiles");
