@@ -13,6 +13,7 @@ import type { Construct, Node } from "constructs";
 import { addBackend } from "./backend";
 import { DEFAULT_CONFIG_PATH, ENVIRONMENT_NAME_PATTERN, type EnvironmentConfig } from "./config";
 import { ValidationError } from "./constructs/validation";
+import type { AlarmTopic } from "./constructs/alarm-topic";
 import { WafLogArchive } from "./constructs/waf-log-archive";
 import { WafLogForwarder } from "./constructs/waf-log-forwarder";
 import { WafLogPipeline, type WafLogPipelineProps } from "./constructs/waf-log-pipeline";
@@ -178,12 +179,17 @@ function pipelineProps(props: WafLogPipelineStackProps, externalId: string): Waf
   };
 }
 
-/** The outputs Cortex and operators read (`terraform output`), named as the README lists them. */
-function addOutputs(stack: TerraformStack, pipeline: WafLogPipeline): void {
-  const { archive, forwarder } = pipeline;
+type Outputs = Record<string, { value: unknown; description: string }>;
+
+/**
+ * The outputs of an archive that Cortex and operators read (`terraform output`), named as the README
+ * lists them: the same for a one-account environment and an estate's archive stack, so one Cortex
+ * collector reads the whole estate from `cortex_collector_settings`.
+ */
+export function archiveOutputs(archive: WafLogArchive, alarmTopic: AlarmTopic | undefined): Outputs {
   const { queue, deadLetterQueue } = archive.notificationQueues;
   const readerRoleArn = archive.cortexReaderRole.role.arn;
-  const outputs: Record<string, { value: unknown; description: string }> = {
+  return {
     ...(archive.kmsKeyArn === undefined
       ? {}
       : {
@@ -193,11 +199,11 @@ function addOutputs(stack: TerraformStack, pipeline: WafLogPipeline): void {
               "Customer-managed KMS key of the bucket, queues and alarm topic (Cortex needs kms:Decrypt on it)",
           },
         }),
-    ...(pipeline.alarmTopic === undefined
+    ...(alarmTopic === undefined
       ? {}
       : {
           alarm_topic_arn: {
-            value: pipeline.alarmTopic.topic.arn,
+            value: alarmTopic.topic.arn,
             description: "SNS topic of the alarms; each e-mail address must confirm its subscription",
           },
         }),
@@ -211,16 +217,7 @@ function addOutputs(stack: TerraformStack, pipeline: WafLogPipeline): void {
       value: deadLetterQueue.url,
       description: "Dead-letter queue of the notification queue",
     },
-    failure_queue_url: {
-      value: forwarder.processor.failureQueue.url,
-      description:
-        "On-failure destination of the processor: events it could not process (redrive with npm run redrive)",
-    },
     cortex_reader_role_arn: { value: readerRoleArn, description: "Role Cortex assumes with the external ID" },
-    processor_function_name: {
-      value: forwarder.processor.function.functionName,
-      description: "Processor Lambda function",
-    },
     cortex_collector_settings: {
       value: {
         sqs_queue_url: queue.url,
@@ -235,7 +232,45 @@ function addOutputs(stack: TerraformStack, pipeline: WafLogPipeline): void {
       description: "What to enter in Cortex XDR: Settings → Data Sources → Amazon S3 (SQS-based)",
     },
   };
+}
+
+/** The outputs of a forwarder operators read: its failure queue and function. */
+export function forwarderOutputs(forwarder: WafLogForwarder): Outputs {
+  return {
+    failure_queue_url: {
+      value: forwarder.processor.failureQueue.url,
+      description:
+        "On-failure destination of the processor: events it could not process (redrive with npm run redrive)",
+    },
+    processor_function_name: {
+      value: forwarder.processor.function.functionName,
+      description: "Processor Lambda function",
+    },
+  };
+}
+
+/** Adds `outputs` to `stack`, in their order. */
+export function addStackOutputs(stack: TerraformStack, outputs: Outputs): void {
   for (const [id, output] of Object.entries(outputs)) {
     new TerraformOutput(stack, id, output);
   }
+}
+
+/** The outputs of a one-account environment, in the order they always had. */
+function addOutputs(stack: TerraformStack, pipeline: WafLogPipeline): void {
+  const {
+    cortex_reader_role_arn: readerRole,
+    cortex_collector_settings: collector,
+    ...archiveFirst
+  } = archiveOutputs(pipeline.archive, pipeline.alarmTopic);
+  const { failure_queue_url: failureQueue, processor_function_name: processorFunction } = forwarderOutputs(
+    pipeline.forwarder,
+  );
+  addStackOutputs(stack, {
+    ...archiveFirst,
+    failure_queue_url: failureQueue!,
+    cortex_reader_role_arn: readerRole!,
+    processor_function_name: processorFunction!,
+    cortex_collector_settings: collector!,
+  });
 }

@@ -1,0 +1,244 @@
+/**
+ * The stacks of an estate environment (`src/estate-config.ts`): one {@link WafLogArchiveStack} and one
+ * {@link WafLogSourceStack} per source. Each has its own AWS provider (restricted to its account with
+ * `allowed_account_ids`, with the configured role to assume) and its own backend (Terraform Cloud
+ * workspace or local state file). No stack reads another's state: the source learns the archive's
+ * bucket, region, prefix and key pattern, and the archive the sources' processor roles, from the
+ * configuration, so the stacks apply in any order (the archive's policies admit the roles by condition,
+ * which S3 and KMS accept before the roles exist; see `src/constructs/writer-grants.ts`).
+ */
+import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import {
+  Aspects,
+  type CloudBackend,
+  Lazy,
+  type LocalBackend,
+  TerraformStack,
+  TerraformVariable,
+} from "cdktf";
+import type { Construct } from "constructs";
+import { addStackBackend } from "./backend";
+import { DEFAULT_CONFIG_PATH } from "./config";
+import { AlarmTopic } from "./constructs/alarm-topic";
+import { archiveAlarmsObject, WafLogArchive } from "./constructs/waf-log-archive";
+import { forwarderAlarmsObject, WafLogForwarder } from "./constructs/waf-log-forwarder";
+import { pipelineResourceNames } from "./constructs/names";
+import type { EstateConfig, EstateStackTarget, SourceConfig } from "./estate-config";
+import { PROJECT } from "./naming";
+import { WafLogPipelineChecks } from "./rules";
+import { requiredTerraformVersion } from "./terraform-version";
+import {
+  EXTERNAL_ID_VALIDATIONS,
+  EXTERNAL_ID_VARIABLE,
+  addStackOutputs,
+  archiveOutputs,
+  forwarderOutputs,
+} from "./waf-log-pipeline-stack";
+
+/** What both kinds of estate stack take. */
+export interface EstateStackProps {
+  /** The estate environment's name, e.g. `estate`. */
+  readonly envName: string;
+  /** The estate, with defaults applied and names derived (see `loadConfig`). */
+  readonly estate: EstateConfig;
+  /** The configuration file, named in backend errors. @default "waf-pipeline.config.json" */
+  readonly configFile?: string;
+  /** Process environment to read `TF_CLOUD_ORGANIZATION` from. @default process.env */
+  readonly processEnv?: NodeJS.ProcessEnv;
+  /** Where the security checks print each suppression in use. @default standard error */
+  readonly checksLog?: (line: string) => void;
+}
+
+/**
+ * The provider, backend, Terraform version and checks of one estate stack. The provider refuses any
+ * account but `target.accountId` (`allowed_account_ids`) and assumes `target.assumeRoleArn` when set
+ * (https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs#assume_role-configuration-block).
+ */
+function configureStack(
+  stack: TerraformStack,
+  target: EstateStackTarget,
+  organizationPath: string,
+  props: EstateStackProps,
+): CloudBackend | LocalBackend {
+  stack.addOverride("terraform.required_version", requiredTerraformVersion());
+  new AwsProvider(stack, "aws", {
+    region: target.region,
+    allowedAccountIds: [target.accountId],
+    ...(target.assumeRoleArn === undefined
+      ? {}
+      : { assumeRole: [{ roleArn: target.assumeRoleArn, sessionName: PROJECT }] }),
+    defaultTags: [{ tags: { Project: PROJECT, Environment: props.envName, ...props.estate.tags } }],
+  });
+  Aspects.of(stack).add(new WafLogPipelineChecks({ log: props.checksLog }));
+  return addStackBackend(
+    stack,
+    target.terraformCloud,
+    organizationPath,
+    props.configFile ?? DEFAULT_CONFIG_PATH,
+    props.processEnv,
+  );
+}
+
+/** The entries of `values` whose keys `shape` has. */
+function pick<T extends object>(values: T, shape: object): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([key]) => key in shape)) as Partial<T>;
+}
+
+/**
+ * The archive of an estate (stack `waf-log-pipeline-<env>-archive`): a {@link WafLogArchive} named
+ * `waf-log-pipeline-<env>` whose bucket policy (and key policy with `encryption: "kms"`) admits exactly
+ * the sources' processor roles by condition, the archive's alarms with their topic, and the outputs of a
+ * one-account environment's archive (one queue URL and one role ARN: one Cortex collector for the
+ * whole estate).
+ */
+export class WafLogArchiveStack extends TerraformStack {
+  public readonly backend: CloudBackend | LocalBackend;
+  /** Sensitive variable `cortex_external_id`: set it in the workspace or `TF_VAR_cortex_external_id`. */
+  public readonly externalId: TerraformVariable;
+  public readonly archive: WafLogArchive;
+  /** The topic of the alarms, when `alarms.email` lists addresses. */
+  public readonly alarmTopic: AlarmTopic | undefined;
+
+  constructor(scope: Construct, props: EstateStackProps) {
+    const { estate, envName } = props;
+    const config = estate.archive;
+    super(scope, config.stackName);
+    this.backend = configureStack(this, config, `environments.${envName}.archive.terraformCloud`, props);
+
+    this.externalId = new TerraformVariable(this, EXTERNAL_ID_VARIABLE, {
+      type: "string",
+      sensitive: true,
+      nullable: false,
+      description:
+        "External ID that Cortex XDR presents when it assumes the reader role (sts:ExternalId). Choose a UUID; set it as a sensitive workspace variable or TF_VAR_cortex_external_id.",
+      validation: EXTERNAL_ID_VALIDATIONS.map((validation) => ({ ...validation })),
+    });
+
+    const { enabled, email, ...thresholds } = estate.alarms;
+    const names = pipelineResourceNames(config.name);
+    this.alarmTopic =
+      enabled && email.length > 0
+        ? new AlarmTopic(this, "Alarms", {
+            topicName: names.alarmTopic,
+            displayName: `WAF log pipeline ${envName} archive alarms`,
+            accountId: config.accountId,
+            region: config.region,
+            alarmNamePrefix: `${config.name}-`,
+            email,
+            ...(config.encryption.type === "kms"
+              ? { kmsKeyArn: Lazy.stringValue({ produce: () => this.archive.kmsKeyArn }) }
+              : {}),
+          })
+        : undefined;
+
+    this.archive = new WafLogArchive(this, "Archive", {
+      name: config.name,
+      accountId: config.accountId,
+      region: config.region,
+      bucketName: config.bucketName,
+      keyPrefix: config.s3Prefix,
+      lifecycle: config.lifecycle,
+      queue: config.queue,
+      cortexAccountId: estate.cortex.accountId,
+      externalId: this.externalId.stringValue,
+      encryption: config.encryption,
+      alarms: { enabled, ...pick(thresholds, archiveAlarmsObject.shape) },
+      alarmTopic: this.alarmTopic,
+      writerRoleArns: [...config.writerRoleArns],
+      ...(config.organizationId === undefined ? {} : { writerOrganizationId: config.organizationId }),
+    });
+    if (this.alarmTopic !== undefined && config.encryption.type === "kms")
+      this.archive.grantAlarmPublishing();
+
+    addStackOutputs(this, archiveOutputs(this.archive, this.alarmTopic));
+  }
+}
+
+/** Props of {@link WafLogSourceStack}. */
+export interface WafLogSourceStackProps extends EstateStackProps {
+  /** The source this stack forwards (one of `estate.sources`). */
+  readonly source: SourceConfig;
+  /** Path of the processor bundle. @default the bundle of this package (`dist/waf-log-processor/index.cjs`) */
+  readonly bundlePath?: string;
+}
+
+/**
+ * One source of an estate (stack `waf-log-pipeline-<env>-<account>-<region>`): a {@link WafLogForwarder}
+ * named after the source whose processor writes into the archive's bucket in the archive's region
+ * (`S3_BUCKET_REGION`), under the archive's key prefix, with the archive's key through S3 only when the
+ * archive uses one; one Lambda permission for every `aws-waf-logs-*` log group; the listed or
+ * discovered log groups' subscription filters; the forwarder's alarms with their topic.
+ */
+export class WafLogSourceStack extends TerraformStack {
+  public readonly backend: CloudBackend | LocalBackend;
+  public readonly forwarder: WafLogForwarder;
+  /** The topic of the alarms, when `alarms.email` lists addresses. */
+  public readonly alarmTopic: AlarmTopic | undefined;
+
+  constructor(scope: Construct, props: WafLogSourceStackProps) {
+    const { estate, envName, source } = props;
+    super(scope, source.stackName);
+    const index = estate.sources.indexOf(source);
+    this.backend = configureStack(
+      this,
+      source,
+      `environments.${envName}.sources.${index}.terraformCloud`,
+      props,
+    );
+    new ArchiveProvider(this, "archive");
+
+    const { enabled, email, ...thresholds } = estate.alarms;
+    this.alarmTopic =
+      enabled && email.length > 0
+        ? new AlarmTopic(this, "Alarms", {
+            topicName: pipelineResourceNames(source.name).alarmTopic,
+            displayName: `WAF log pipeline ${envName} ${source.accountId} ${source.region} alarms`,
+            accountId: source.accountId,
+            region: source.region,
+            alarmNamePrefix: `${source.name}-`,
+            email,
+          })
+        : undefined;
+
+    const { archive } = estate;
+    this.forwarder = new WafLogForwarder(this, "Forwarder", {
+      name: source.name,
+      accountId: source.accountId,
+      region: source.region,
+      ...("names" in source.logGroups
+        ? { logGroupNames: [...source.logGroups.names] }
+        : { discovery: source.logGroups.discovery }),
+      // Nothing of an earlier version to forget: estate stacks start with the one permission.
+      forgetLegacyPermissions: false,
+      archive: {
+        bucketName: archive.bucketName,
+        bucketRegion: archive.region,
+        keyPrefix: archive.s3Prefix,
+        ...(archive.sourceKmsKeyArn === undefined ? {} : { kmsKeyArn: archive.sourceKmsKeyArn }),
+      },
+      processor: source.processor,
+      environmentName: envName,
+      ...(props.bundlePath === undefined ? {} : { bundlePath: props.bundlePath }),
+      alarms: { enabled, ...pick(thresholds, forwarderAlarmsObject.shape) },
+      alarmTopic: this.alarmTopic,
+      redriveCommand: `npm run redrive -- --env ${envName}`,
+    });
+
+    addStackOutputs(this, forwarderOutputs(this.forwarder));
+  }
+}
+
+/**
+ * The stacks of estate `envName`: the archive's, then one per source in the configuration's order.
+ *
+ * @throws ValidationError when a stack's Terraform Cloud organization is set nowhere
+ */
+export function estateStacks(
+  scope: Construct,
+  props: Omit<EstateStackProps, never> & { readonly bundlePath?: string },
+): [WafLogArchiveStack, ...WafLogSourceStack[]] {
+  const archive = new WafLogArchiveStack(scope, props);
+  const sources = props.estate.sources.map((source) => new WafLogSourceStack(scope, { ...props, source }));
+  return [archive, ...sources];
+}
