@@ -32,8 +32,14 @@ import { ACCOUNT_ID_PATTERN, REGION_PATTERN, allowed } from "./constructs/valida
 import { discoverySchema, wafLogForwarderPropsSchema } from "./constructs/waf-log-forwarder";
 import { organizationIdSchema, roleArnSchema } from "./constructs/writer-grants";
 import { pipelineAlarmsSchema, wafLogPipelinePropsSchema } from "./constructs/waf-log-pipeline";
+import { archiveResourceNames } from "./constructs/names";
+import { largeLogFilesSchema, wafS3LogSourcePropsSchema } from "./constructs/waf-s3-log-source";
+import { webAclArnSchema } from "./constructs/waf-logging";
+import type { RedactedField, LoggingFilter } from "./constructs/waf-logging";
+import { distinct } from "./constructs/validation";
 import { partitionOf } from "./iam-policy";
 import { defaultBucketName, stackName } from "./naming";
+import { wafSchema } from "./waf-config";
 
 const pipeline = wafLogPipelinePropsSchema.shape;
 const forwarder = wafLogForwarderPropsSchema.shape;
@@ -124,7 +130,86 @@ const cloudwatchSourceSchema = z
     }
   });
 
-const SOURCE_TYPES = ["cloudwatch"] as const;
+const s3Source = wafS3LogSourcePropsSchema.shape;
+
+/** What only the `cloudwatch` type has, and what an `s3` source uses instead. */
+const CLOUDWATCH_ONLY_FIELDS = {
+  wafLogGroupNames:
+    "applies only to cloudwatch sources: an s3 source's web ACLs log straight to its aws-waf-logs-* bucket, not to log groups (list them in webAclArns, or remove the field)",
+  discovery:
+    "applies only to cloudwatch sources: an s3 source has no log groups to discover (list its web ACLs in webAclArns, or remove the field)",
+  processor:
+    "applies only to cloudwatch sources: no processor runs between WAF and the files an s3 source's bucket holds, so processor.redactHeaders cannot exist there; use redactedFields (WAF's own redaction, e.g. [\"header:authorization\"]), or a cloudwatch source",
+} as const;
+
+/**
+ * A source whose web ACLs log straight to an S3 bucket (`type` `"s3"`): an `aws-waf-logs-…` bucket in
+ * the source's account and the archive's region (`region` must be the archive's: S3 notifies only a
+ * queue of the bucket's own region), whose files Cortex reads through the archive's queue and reader
+ * role (see `WafS3LogSource`, docs/choosing-a-source.md).
+ */
+const s3SourceSchema = z
+  .strictObject({
+    /** Source type. */
+    type: z.literal("s3"),
+    /** AWS account of the web ACLs and of the bucket (12 digits). */
+    accountId: pipeline.accountId,
+    /** AWS region of the bucket: the archive's region. */
+    region: pipeline.region,
+    /** Name of the bucket, starting with `aws-waf-logs-`. @default "aws-waf-logs-<env>-<accountId>-<region>" */
+    bucketName: s3Source.bucketName.optional(),
+    /**
+     * Web ACLs (of `accountId`, in `region`) whose logging configuration the stack creates, sending to the
+     * bucket; it replaces any other logging destination they had. @default [] (configure logging yourself)
+     */
+    webAclArns: z
+      .array(webAclArnSchema, { error: allowed("must be a list of web ACL ARNs") })
+      .max(100, { error: "must list at most 100 web ACLs" })
+      .superRefine(distinct((arn) => arn, "web ACL"))
+      .default([]),
+    /** Regions of the account whose web ACLs log to the bucket (`us-east-1` for CloudFront). @default [region] */
+    webAclRegions: s3Source.webAclRegions,
+    /** Fields WAF redacts in the records of `webAclArns`, e.g. `["header:authorization", "queryString"]`. @default the authorization and cookie headers */
+    redactedFields: wafSchema.shape.redactedFields,
+    /** Which records WAF writes for `webAclArns`. @default every record */
+    loggingFilter: wafSchema.shape.loggingFilter,
+    /** Storage-class transitions and expiration of WAF's files. @default 30 / 90 / 365 / 2555 days */
+    lifecycle: s3Source.lifecycle,
+    /** Encryption at rest of the bucket (`"sse"`, `"kms"` for a key the stack creates, or a key ARN). @default "sse" */
+    encryption: s3Source.encryption,
+    /** Rule, queue and alarm on files above Cortex's 50 MB. @default on, 52428800 bytes */
+    largeLogFiles: largeLogFilesSchema,
+    /** Prefix of the source's resource names (≤ 40 characters). @default "waf-log-pipeline-<env>-<region>-s3" */
+    name: forwarder.name.optional(),
+    /** Role Terraform assumes to deploy this source's stack. @default undefined (the caller's credentials) */
+    assumeRoleArn: assumeRoleArnSchema,
+    /** Terraform Cloud workspace of this source's stack. @default the environment's, named after the stack */
+    terraformCloud: stackWorkspaceSchema.optional(),
+    wafLogGroupNames: z.unknown().optional(),
+    discovery: z.unknown().optional(),
+    processor: z.unknown().optional(),
+  })
+  .superRefine((source, ctx) => {
+    for (const [field, message] of Object.entries(CLOUDWATCH_ONLY_FIELDS)) {
+      if (source[field as keyof typeof CLOUDWATCH_ONLY_FIELDS] !== undefined)
+        ctx.addIssue({ code: "custom", path: [field], message });
+    }
+    if (source.webAclArns.length === 0) {
+      for (const field of ["redactedFields", "loggingFilter"] as const) {
+        if (source[field] !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: [field],
+            message:
+              "has no effect without webAclArns: WAF applies it through the logging configurations of the web ACLs listed in webAclArns",
+          });
+        }
+      }
+    }
+  })
+  .transform(({ wafLogGroupNames: _l, discovery: _d, processor: _p, ...source }) => source);
+
+const SOURCE_TYPES = ["cloudwatch", "s3"] as const;
 
 /** One source of an estate, a union on `type` (`"cloudwatch"` when absent). */
 export const sourceSchema = z.preprocess(
@@ -132,7 +217,7 @@ export const sourceSchema = z.preprocess(
     typeof input === "object" && input !== null && !Array.isArray(input) && !("type" in input)
       ? { type: "cloudwatch", ...input }
       : input,
-  z.discriminatedUnion("type", [cloudwatchSourceSchema], {
+  z.discriminatedUnion("type", [cloudwatchSourceSchema, s3SourceSchema], {
     error: (issue) =>
       issue.code === "invalid_union"
         ? `type must be one of ${SOURCE_TYPES.map((t) => JSON.stringify(t)).join(", ")}`
@@ -215,8 +300,44 @@ export interface CloudWatchSourceConfig extends EstateStackTarget {
   readonly processorRoleArn: string;
 }
 
+/** An `s3` source of an estate, resolved: the landing bucket and what it needs of the archive. */
+export interface S3SourceConfig extends EstateStackTarget {
+  readonly type: "s3";
+  /** Prefix of the source's resource names, e.g. `waf-log-pipeline-estate-eu-west-1-s3`. */
+  readonly name: string;
+  /** The `aws-waf-logs-…` bucket. */
+  readonly bucketName: string;
+  readonly webAclArns: readonly string[];
+  readonly webAclRegions?: readonly string[];
+  readonly redactedFields?: readonly RedactedField[];
+  readonly loggingFilter?: LoggingFilter;
+  readonly lifecycle: z.output<typeof s3Source.lifecycle>;
+  readonly encryption: z.output<typeof s3Source.encryption>;
+  readonly largeLogFiles: z.output<typeof largeLogFilesSchema>;
+  /**
+   * The key the archive's reader role decrypts the bucket's files with: the configured key's ARN, the key
+   * pattern `arn:<partition>:kms:<region>:<account>:key/*` when the source's stack creates the key,
+   * undefined with SSE-S3.
+   */
+  readonly readerKmsKeyArn?: string;
+  /** The archive's notification queue (derived from the archive's name). */
+  readonly notificationQueueArn: string;
+  /** The archive's Cortex reader role (derived from the archive's name). */
+  readonly readerRoleArn: string;
+}
+
 /** One source of an estate (a union on `type`). */
-export type SourceConfig = CloudWatchSourceConfig;
+export type SourceConfig = CloudWatchSourceConfig | S3SourceConfig;
+
+/** The default `aws-waf-logs-…` bucket of an s3 source: `aws-waf-logs-<env>-<account>-<region>` (at most 57 characters). */
+export function defaultLandingBucketName(env: string, accountId: string, region: string): string {
+  return `aws-waf-logs-${env}-${accountId}-${region}`;
+}
+
+/** The default resource name prefix of an s3 source: `waf-log-pipeline-<env>-<region>-s3`. */
+export function defaultS3SourceName(env: string, region: string): string {
+  return `${defaultSourceName(env, region)}-s3`;
+}
 
 /** An estate environment with every default applied and every derived name resolved. */
 export interface EstateConfig {
@@ -233,9 +354,9 @@ export function archiveStackName(env: string): string {
   return `${stackName(env)}-archive`;
 }
 
-/** The stack name of a source: `waf-log-pipeline-<env>-<account>-<region>`. */
-export function sourceStackName(env: string, accountId: string, region: string): string {
-  return `${stackName(env)}-${accountId}-${region}`;
+/** The stack name of a source: `waf-log-pipeline-<env>-<account>-<region>` (`…-s3` for an s3 source). */
+export function sourceStackName(env: string, accountId: string, region: string, type = "cloudwatch"): string {
+  return `${stackName(env)}-${accountId}-${region}${type === "s3" ? "-s3" : ""}`;
 }
 
 /** The default resource name prefix of a source: `waf-log-pipeline-<env>-<region>`. */
@@ -260,8 +381,39 @@ export function estateProblems(
   const seen = new Map<string, number>();
   const names = new Map<string, number>();
   estate.sources.forEach((source, index) => {
-    const where = `${source.accountId}/${source.region}`;
+    const where = `${source.type}/${source.accountId}/${source.region}`;
     const earlier = seen.get(where);
+    if (source.type === "s3") {
+      if (earlier !== undefined) {
+        problems.push({
+          path: ["sources", index],
+          message: `must not repeat account ${source.accountId} and region ${source.region} of the s3 source sources[${earlier}]: one landing bucket takes every web ACL of an account (list their regions in webAclRegions); merge the two`,
+        });
+      } else seen.set(where, index);
+      if (source.region !== estate.archive.region) {
+        problems.push({
+          path: ["sources", index, "region"],
+          message: `must be the archive's region ${estate.archive.region} for an s3 source: S3 sends event notifications only to a queue in the bucket's own region (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-event-types-and-destinations.html), got ${JSON.stringify(source.region)}; web ACLs of other regions can still log to the bucket (list their regions in webAclRegions), or use a cloudwatch source there`,
+        });
+      }
+      const name = source.name ?? defaultS3SourceName(env, source.region);
+      if (source.name === undefined && name.length > MAX_RESOURCE_NAME_LENGTH) {
+        problems.push({
+          path: ["sources", index, "name"],
+          message: `is required because the default ${JSON.stringify(name)} is longer than ${MAX_RESOURCE_NAME_LENGTH} characters; give a shorter prefix of the source's resource names`,
+        });
+      }
+      if (source.bucketName === undefined && usableTarget(source.accountId, source.region)) {
+        const derived = defaultLandingBucketName(env, source.accountId, source.region);
+        if (derived.length > 63) {
+          problems.push({
+            path: ["sources", index, "bucketName"],
+            message: `is required because the default name ${JSON.stringify(derived)} is longer than 63 characters; set an aws-waf-logs-… bucket name`,
+          });
+        }
+      }
+      return;
+    }
     if (earlier !== undefined) {
       problems.push({
         path: ["sources", index],
@@ -320,7 +472,42 @@ export function resolveEstate(
     const organization = own?.organization ?? envCloud?.organization;
     return { ...(organization === undefined ? {} : { organization }), workspace: own?.workspace ?? name };
   };
-  const sources: SourceConfig[] = estate.sources.map((source) => {
+  const a = estate.archive;
+  const archiveName = stackName(env);
+  const archiveNames = archiveResourceNames(archiveName);
+  const archivePartition = partitionOf(a.region);
+  const sources: SourceConfig[] = estate.sources.map((source): SourceConfig => {
+    if (source.type === "s3") {
+      const name = source.name ?? defaultS3SourceName(env, source.region);
+      const stack = sourceStackName(env, source.accountId, source.region, "s3");
+      const cloud = workspace(stack, source.terraformCloud);
+      const { encryption } = source;
+      const readerKmsKeyArn =
+        encryption.type !== "kms"
+          ? undefined
+          : (encryption.keyArn ??
+            `arn:${partitionOf(source.region)}:kms:${source.region}:${source.accountId}:key/*`);
+      return {
+        type: "s3",
+        stackName: stack,
+        accountId: source.accountId,
+        region: source.region,
+        ...(source.assumeRoleArn === undefined ? {} : { assumeRoleArn: source.assumeRoleArn }),
+        ...(cloud === undefined ? {} : { terraformCloud: cloud }),
+        name,
+        bucketName: source.bucketName ?? defaultLandingBucketName(env, source.accountId, source.region),
+        webAclArns: source.webAclArns,
+        ...(source.webAclRegions === undefined ? {} : { webAclRegions: source.webAclRegions }),
+        ...(source.redactedFields === undefined ? {} : { redactedFields: source.redactedFields }),
+        ...(source.loggingFilter === undefined ? {} : { loggingFilter: source.loggingFilter }),
+        lifecycle: source.lifecycle,
+        encryption,
+        largeLogFiles: source.largeLogFiles,
+        ...(readerKmsKeyArn === undefined ? {} : { readerKmsKeyArn }),
+        notificationQueueArn: `arn:${archivePartition}:sqs:${a.region}:${a.accountId}:${archiveNames.notificationQueue}`,
+        readerRoleArn: `arn:${archivePartition}:iam::${a.accountId}:role/${archiveNames.cortexReaderRole}`,
+      };
+    }
     const name = source.name ?? defaultSourceName(env, source.region);
     const stack = sourceStackName(env, source.accountId, source.region);
     const cloud = workspace(stack, source.terraformCloud);
@@ -340,7 +527,6 @@ export function resolveEstate(
       processorRoleArn: `arn:${partitionOf(source.region)}:iam::${source.accountId}:role/${forwarderResourceNames(name).processorRole}`,
     };
   });
-  const a = estate.archive;
   const stack = archiveStackName(env);
   const cloud = workspace(stack, a.terraformCloud);
   const sourceKmsKeyArn =
@@ -354,7 +540,7 @@ export function resolveEstate(
       region: a.region,
       ...(a.assumeRoleArn === undefined ? {} : { assumeRoleArn: a.assumeRoleArn }),
       ...(cloud === undefined ? {} : { terraformCloud: cloud }),
-      name: stackName(env),
+      name: archiveName,
       bucketName: a.bucketName ?? defaultBucketName(env, a.accountId, a.region),
       s3Prefix: a.s3Prefix,
       lifecycle: a.lifecycle,
@@ -362,7 +548,9 @@ export function resolveEstate(
       encryption: a.encryption,
       ...(a.organizationId === undefined ? {} : { organizationId: a.organizationId }),
       ...(sourceKmsKeyArn === undefined ? {} : { sourceKmsKeyArn }),
-      writerRoleArns: sources.map((source) => source.processorRoleArn),
+      writerRoleArns: sources.flatMap((source) =>
+        source.type === "cloudwatch" ? [source.processorRoleArn] : [],
+      ),
     },
     sources,
     alarms: estate.alarms,

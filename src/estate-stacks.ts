@@ -24,7 +24,14 @@ import { AlarmTopic } from "./constructs/alarm-topic";
 import { archiveAlarmsObject, WafLogArchive } from "./constructs/waf-log-archive";
 import { forwarderAlarmsObject, WafLogForwarder } from "./constructs/waf-log-forwarder";
 import { pipelineResourceNames } from "./constructs/names";
-import type { EstateConfig, EstateStackTarget, SourceConfig } from "./estate-config";
+import type {
+  CloudWatchSourceConfig,
+  EstateConfig,
+  EstateStackTarget,
+  S3SourceConfig,
+  SourceConfig,
+} from "./estate-config";
+import { WafS3LogSource } from "./constructs/waf-s3-log-source";
 import { PROJECT } from "./naming";
 import { WafLogPipelineChecks } from "./rules";
 import { requiredTerraformVersion } from "./terraform-version";
@@ -150,6 +157,14 @@ export class WafLogArchiveStack extends TerraformStack {
     });
     if (this.alarmTopic !== undefined && config.encryption.type === "kms")
       this.archive.grantAlarmPublishing();
+    for (const source of estate.sources) {
+      if (source.type !== "s3") continue;
+      this.archive.admitS3Source({
+        bucketName: source.bucketName,
+        accountId: source.accountId,
+        ...(source.readerKmsKeyArn === undefined ? {} : { kmsKeyArn: source.readerKmsKeyArn }),
+      });
+    }
 
     addStackOutputs(this, archiveOutputs(this.archive, this.alarmTopic));
   }
@@ -158,7 +173,7 @@ export class WafLogArchiveStack extends TerraformStack {
 /** Props of {@link WafLogSourceStack}. */
 export interface WafLogSourceStackProps extends EstateStackProps {
   /** The source this stack forwards (one of `estate.sources`). */
-  readonly source: SourceConfig;
+  readonly source: CloudWatchSourceConfig;
   /** Path of the processor bundle. @default the bundle of this package (`dist/waf-log-processor/index.cjs`) */
   readonly bundlePath?: string;
 }
@@ -229,6 +244,94 @@ export class WafLogSourceStack extends TerraformStack {
   }
 }
 
+/** Props of {@link WafS3SourceStack}. */
+export interface WafS3SourceStackProps extends EstateStackProps {
+  /** The s3 source of this stack (one of `estate.sources`). */
+  readonly source: S3SourceConfig;
+}
+
+/**
+ * One `s3` source of an estate (stack `waf-log-pipeline-<env>-<account>-<region>-s3`, in the source's
+ * account and the archive's region): a {@link WafS3LogSource} whose `aws-waf-logs-…` bucket notifies the
+ * archive's queue and admits the archive's reader role (both derived from the configuration: the archive
+ * stack admits the bucket with `WafLogArchive.admitS3Source`), the logging configurations of the listed
+ * web ACLs, and the large-file alarm with its topic. Apply the archive's stack first: S3 checks the
+ * queue's policy when the bucket's notification configuration is created.
+ */
+export class WafS3SourceStack extends TerraformStack {
+  public readonly backend: CloudBackend | LocalBackend;
+  public readonly source: WafS3LogSource;
+  /** The topic of the alarms, when `alarms.email` lists addresses. */
+  public readonly alarmTopic: AlarmTopic | undefined;
+
+  constructor(scope: Construct, props: WafS3SourceStackProps) {
+    const { estate, envName, source } = props;
+    super(scope, source.stackName);
+    const index = estate.sources.indexOf(source);
+    this.backend = configureStack(
+      this,
+      source,
+      `environments.${envName}.sources.${index}.terraformCloud`,
+      props,
+    );
+
+    const { enabled, email } = estate.alarms;
+    this.alarmTopic =
+      enabled && email.length > 0 && source.largeLogFiles.enabled
+        ? new AlarmTopic(this, "Alarms", {
+            topicName: pipelineResourceNames(source.name).alarmTopic,
+            displayName: `WAF log pipeline ${envName} ${source.accountId} ${source.region} s3 alarms`,
+            accountId: source.accountId,
+            region: source.region,
+            alarmNamePrefix: `${source.name}-`,
+            email,
+          })
+        : undefined;
+
+    this.source = new WafS3LogSource(this, "Source", {
+      name: source.name,
+      accountId: source.accountId,
+      region: source.region,
+      bucketName: source.bucketName,
+      ...(source.webAclRegions === undefined ? {} : { webAclRegions: [...source.webAclRegions] }),
+      webAcls: source.webAclArns.map((arn) => ({ arn })),
+      ...(source.redactedFields === undefined ? {} : { redactedFields: [...source.redactedFields] }),
+      ...(source.loggingFilter === undefined ? {} : { loggingFilter: source.loggingFilter }),
+      lifecycle: source.lifecycle,
+      encryption: source.encryption,
+      largeLogFiles: { ...source.largeLogFiles, enabled: enabled && source.largeLogFiles.enabled },
+      alarmTopic: this.alarmTopic,
+      archive: {
+        accountId: estate.archive.accountId,
+        region: estate.archive.region,
+        notificationQueueArn: source.notificationQueueArn,
+        readerRoleArn: source.readerRoleArn,
+      },
+    });
+
+    const { landingBucket, largeLogFileQueue } = this.source;
+    addStackOutputs(this, {
+      waf_log_bucket_name: {
+        value: landingBucket.bucket.id,
+        description: "The aws-waf-logs-* bucket: the logging destination of this account's web ACLs",
+      },
+      waf_log_bucket_arn: {
+        value: landingBucket.bucket.arn,
+        description: "ARN of the bucket, for a web ACL's logging configuration (LogDestinationConfigs)",
+      },
+      ...(largeLogFileQueue === undefined
+        ? {}
+        : {
+            large_log_file_queue_url: {
+              value: largeLogFileQueue.url,
+              description:
+                "Queue that keeps the key and size of each WAF log file above Cortex's 50 MB, for 14 days",
+            },
+          }),
+    });
+  }
+}
+
 /**
  * The stacks of estate `envName`: the archive's, then one per source in the configuration's order.
  *
@@ -237,8 +340,12 @@ export class WafLogSourceStack extends TerraformStack {
 export function estateStacks(
   scope: Construct,
   props: Omit<EstateStackProps, never> & { readonly bundlePath?: string },
-): [WafLogArchiveStack, ...WafLogSourceStack[]] {
+): [WafLogArchiveStack, ...(WafLogSourceStack | WafS3SourceStack)[]] {
   const archive = new WafLogArchiveStack(scope, props);
-  const sources = props.estate.sources.map((source) => new WafLogSourceStack(scope, { ...props, source }));
+  const sources = props.estate.sources.map((source: SourceConfig) =>
+    source.type === "s3"
+      ? new WafS3SourceStack(scope, { ...props, source })
+      : new WafLogSourceStack(scope, { ...props, source }),
+  );
   return [archive, ...sources];
 }
