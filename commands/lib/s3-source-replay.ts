@@ -72,7 +72,7 @@ export function wafS3LogFiles(ndjson: string, source: string): WafS3LogFileConte
     try {
       record = JSON.parse(text) as typeof record;
     } catch (error) {
-      throw new Error(`${source}:${index + 1}: not JSON: ${(error as Error).message}`);
+      throw new Error(`${source}:${index + 1}: not JSON: ${(error as Error).message}`, { cause: error });
     }
     const acl = typeof record.webaclId === "string" ? WEB_ACL_ID.exec(record.webaclId) : null;
     if (acl === null || typeof record.timestamp !== "number") {
