@@ -164,9 +164,8 @@ const anyEnvironmentSchema = z.unknown().transform((value, ctx) => {
   const estate = isEstateInput(value);
   const result = (estate ? estateSchema : environmentSchema).safeParse(value);
   if (!result.success) {
-    for (const issue of result.error.issues) {
-      ctx.addIssue({ ...(issue as z.core.$ZodIssueCustom), code: "custom", path: issue.path });
-    }
+    // The issues as the schema reported them (code, keys, nested issues), their paths inside the environment.
+    for (const issue of result.error.issues) ctx.addIssue(issue as z.core.$ZodRawIssue);
     return z.NEVER;
   }
   return estate

@@ -220,7 +220,7 @@ export const sourceSchema = z.preprocess(
   z.discriminatedUnion("type", [cloudwatchSourceSchema, s3SourceSchema], {
     error: (issue) =>
       issue.code === "invalid_union"
-        ? `type must be one of ${SOURCE_TYPES.map((t) => JSON.stringify(t)).join(", ")}`
+        ? `must be one of ${SOURCE_TYPES.map((t) => JSON.stringify(t)).join(", ")}`
         : allowed('must be a source like {"accountId": "…", "region": "…", "wafLogGroupNames": [...]}')(
             issue,
           ),
@@ -419,7 +419,9 @@ export function estateProblems(
         path: ["sources", index],
         message: `must not repeat account ${source.accountId} and region ${source.region} of sources[${earlier}]: a subscription filter can invoke only a function of its log group's account and region, so one source (one forwarder) covers every log group there; merge the two`,
       });
-    } else seen.set(where, index);
+      return;
+    }
+    seen.set(where, index);
     const name = source.name ?? defaultSourceName(env, source.region);
     if (source.name === undefined && name.length > MAX_RESOURCE_NAME_LENGTH) {
       problems.push({

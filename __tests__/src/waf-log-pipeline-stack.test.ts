@@ -151,7 +151,7 @@ describe("WafLogPipelineStack", () => {
       "aws_iam_role_policy.Processor_RolePolicy_A4F05023",
       "aws_lambda_function.Processor_Function_BE9FBF91",
       "aws_lambda_function_event_invoke_config.Processor_EventInvokeConfig_E313DA7A",
-      "aws_lambda_permission.aws-waf-logs-example_Permission_85C45F34",
+      "aws_lambda_permission.LogGroupsPermission",
       "aws_s3_bucket.LogArchiveBucket_D1FAA0AE",
       "aws_s3_bucket_lifecycle_configuration.LogArchiveBucket_Lifecycle_EC3D86C1",
       "aws_s3_bucket_notification.NotificationQueues_BucketNotification_519FE375",

@@ -1,11 +1,13 @@
 /**
- * Builds the coverage audit's input ({@link AuditInput}) from the configuration file as it is today:
- * an environment is one account and region with a list of WAF log groups, forwarded by the
- * subscription filter `waf-log-pipeline-<env>-processor` to the function of the same name
- * (`src/naming.ts`). An estate configuration (one archive, many sources) maps onto the same input:
- * one {@link AuditSource} per source.
+ * Builds the coverage audit's input ({@link AuditInput}) from the configuration file: a one-account
+ * environment is one source (its account and region, its WAF log groups, forwarded by the subscription
+ * filter `waf-log-pipeline-<env>-processor` to the function of the same name, `src/naming.ts`); an
+ * estate (one archive, many sources, `src/estate-config.ts`) is one {@link AuditSource} per source, each
+ * with its listed or discovered log groups and its own forwarder's names.
  */
 import type { EnvironmentConfig } from "../../src/config";
+import { forwarderResourceNames } from "../../src/constructs/names";
+import type { EstateConfig } from "../../src/estate-config";
 import { partitionOf } from "../../src/iam-policy";
 import { resourceNames } from "../../src/naming";
 import type { AuditInput, AuditSource } from "./coverage-input";
@@ -31,4 +33,36 @@ export function auditInputFromEnvironment(env: string, environment: AuditedEnvir
     expectedDestinationArn: `arn:${partitionOf(region)}:lambda:${region}:${accountId}:function:${names.processorFunction}`,
   };
   return { environment: env, sources: [source] };
+}
+
+/**
+ * The audit input of estate `env`: one cloudwatch source per source of the configuration, in its
+ * account and region, read through the source's `assumeRoleArn` when it has one (else the default
+ * credential chain), its log groups listed or discovered as configured, expecting on each the
+ * subscription filter `<source name>-processor` whose destination is the source's processor function
+ * `arn:<partition>:lambda:<region>:<account>:function:<source name>-processor`.
+ */
+export function auditInputFromEstate(env: string, estate: EstateConfig): AuditInput {
+  const sources = estate.sources.map((source): AuditSource => {
+    const names = forwarderResourceNames(source.name);
+    const { accountId, region } = source;
+    return {
+      type: "cloudwatch",
+      accountId,
+      region,
+      ...(source.assumeRoleArn === undefined ? {} : { roleArn: source.assumeRoleArn }),
+      logGroups:
+        "names" in source.logGroups
+          ? { names: [...source.logGroups.names] }
+          : {
+              discovery: {
+                prefix: source.logGroups.discovery.prefix,
+                exclude: [...source.logGroups.discovery.exclude],
+              },
+            },
+      expectedFilterName: names.subscriptionFilter,
+      expectedDestinationArn: `arn:${partitionOf(region)}:lambda:${region}:${accountId}:function:${names.processorFunction}`,
+    };
+  });
+  return { environment: env, sources };
 }
