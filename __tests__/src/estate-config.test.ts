@@ -50,7 +50,9 @@ describe("estate configuration", () => {
   });
 
   it("keeps listed log groups and discovery apart", () => {
-    expect(parsedEstate().sources.map((source) => source.logGroups)).toEqual([
+    expect(
+      parsedEstate().sources.map((source) => (source.type === "cloudwatch" ? source.logGroups : undefined)),
+    ).toEqual([
       { names: ["aws-waf-logs-cloudfront-shop"] },
       { discovery: { prefix: "aws-waf-logs-", exclude: ["aws-waf-logs-sandbox"] } },
     ]);
@@ -98,7 +100,9 @@ describe("estate configuration", () => {
     expect(estate.sources.some((source) => source.region === "us-east-1")).toBe(true);
     const others = estate.sources.filter((source) => source.accountId !== estate.archive.accountId);
     expect(others.length).toBeGreaterThan(0);
-    expect(others.some((source) => "discovery" in source.logGroups)).toBe(true);
+    expect(others.some((source) => source.type === "cloudwatch" && "discovery" in source.logGroups)).toBe(
+      true,
+    );
   });
 });
 

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config";
 import type { EstateConfig, S3SourceConfig } from "../../src/estate-config";
 import { WafS3SourceStack, estateStacks } from "../../src/estate-stacks";
+import { auditInputFromEstate } from "../../commands/lib/audit-config";
+import { parseAuditInput } from "../../commands/lib/coverage-input";
 import { configIssues } from "../helpers/config";
 import { policyOf, type TerraformJson } from "../helpers/stack";
 
@@ -195,5 +197,30 @@ describe("estate stacks with an s3 source", () => {
       alarm_name: "waf-log-pipeline-estate-eu-west-1-s3-large-waf-log-files",
       metric_name: "MatchedEvents",
     });
+  });
+});
+
+describe("coverage audit of an estate with an s3 source", () => {
+  it("reads the s3 source's bucket as covered, in each region whose web ACLs log to it, through its role", () => {
+    const estate = parsedEstate([
+      {
+        ...S3_SOURCE,
+        webAclRegions: ["eu-west-1", "us-east-1"],
+        assumeRoleArn: "arn:aws:iam::777766665555:role/audit",
+      },
+    ]);
+
+    const input = auditInputFromEstate("estate", estate);
+
+    expect(input.sources).toEqual(
+      ["eu-west-1", "us-east-1"].map((region) => ({
+        type: "s3",
+        accountId: "777766665555",
+        region,
+        roleArn: "arn:aws:iam::777766665555:role/audit",
+        s3BucketArn: "arn:aws:s3:::aws-waf-logs-estate-777766665555-eu-west-1",
+      })),
+    );
+    expect(parseAuditInput(input)).toEqual(input);
   });
 });

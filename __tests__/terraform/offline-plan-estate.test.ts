@@ -10,13 +10,17 @@ import { offlinePlan, type OfflinePlanResult } from "../../commands/lib/offline-
 import { parsePlanJson } from "../../commands/lib/plan-json.js";
 import { PROJECT_ROOT, synthApp, type SynthesizedStack } from "../../commands/lib/terraform-synth.js";
 import { DEFAULT_CONFIG_PATH, loadConfig } from "../../src/config.js";
+import type { CloudWatchSourceConfig } from "../../src/estate-config.js";
 import { skipWithoutOfflineTerraform } from "../helpers/offline-terraform-availability.js";
 
 const skip = await skipWithoutOfflineTerraform("offline terraform validate/plan of the estate");
 
 const estate = loadConfig(join(PROJECT_ROOT, DEFAULT_CONFIG_PATH)).estates.estate!;
 const estateStackNames = [estate.archive.stackName, ...estate.sources.map((source) => source.stackName)];
-const discovering = estate.sources.find((source) => "discovery" in source.logGroups)!;
+const cloudwatchSources = estate.sources.filter(
+  (source): source is CloudWatchSourceConfig => source.type === "cloudwatch",
+);
+const discovering = cloudwatchSources.find((source) => "discovery" in source.logGroups)!;
 
 /** What the discovery data source "finds" in the offline plan: three groups under the prefix, one excluded. */
 const FIXTURE = ["aws-waf-logs-shop-api", "aws-waf-logs-sandbox", "aws-waf-logs-admin"];
@@ -110,12 +114,15 @@ describe("offline terraform check of the estate", () => {
     }
   });
 
-  it.skipIf(skip)("plans one Lambda permission in each source, whatever the number of log groups", () => {
-    for (const source of estate.sources) {
-      const permissions = changes(source.stackName).filter(
-        (change) => change.type === "aws_lambda_permission",
-      );
-      expect(permissions, source.stackName).toHaveLength(1);
-    }
-  });
+  it.skipIf(skip)(
+    "plans one Lambda permission in each cloudwatch source, whatever the number of log groups",
+    () => {
+      for (const source of cloudwatchSources) {
+        const permissions = changes(source.stackName).filter(
+          (change) => change.type === "aws_lambda_permission",
+        );
+        expect(permissions, source.stackName).toHaveLength(1);
+      }
+    },
+  );
 });

@@ -1,8 +1,8 @@
 // Issue 13's "Done when": an environment with an `s3` source synthesizes and passes the offline
 // `terraform validate` and `plan`. The committed configuration's estate has an s3 source; its stack
-// (the landing bucket and what it needs) and the archive's stack (which admits that bucket) are planned
-// offline from copies of only their stack directories. Skips where terraform or the provider mirror
-// is missing, and says so.
+// (the landing bucket and what it needs) is planned offline from a copy of only its stack directory
+// (offline-plan-estate.test.ts plans every stack of the estate, the archive's included, which admits
+// the bucket). Skips where terraform or the provider mirror is missing, and says so.
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -38,8 +38,8 @@ beforeAll(async () => {
     const stack = stacks.find((s) => s.name === name);
     if (stack === undefined) throw new Error(`stack ${name} was not synthesized`);
     stackDirs.set(name, stack.dir);
-    plans.set(name, await offlinePlan(stack.dir));
   }
+  plans.set(first.source.stackName, await offlinePlan(stackDirs.get(first.source.stackName)!));
 }, 600_000);
 
 afterAll(async () => {
@@ -103,8 +103,7 @@ describe("offline terraform check of an s3 source", () => {
     );
   });
 
-  it.skipIf(skip)("plans the archive's queue policy, which admits the landing bucket", () => {
-    // The policy names the queue's ARN, known only after apply: read what was planned from the stack.
+  it.skipIf(skip)("synthesizes the archive's queue policy admitting the landing bucket", () => {
     const synthesized = JSON.parse(
       readFileSync(join(stackDirs.get(first!.estate.archive.stackName)!, "cdk.tf.json"), "utf8"),
     ) as TerraformJson;
@@ -112,9 +111,6 @@ describe("offline terraform check of an s3 source", () => {
       (block) => policyOf(block).Statement,
     );
 
-    expect(
-      planned(first!.estate.archive.stackName).filter((c) => c.type === "aws_sqs_queue_policy"),
-    ).toHaveLength(Object.keys(synthesized.resource.aws_sqs_queue_policy!).length);
     expect(statements.find((s) => s.Sid === "AllowS3EventNotificationsOfWafS3Source1")?.Condition).toEqual({
       ArnEquals: { "aws:SourceArn": `arn:aws:s3:::${first!.source.bucketName}` },
       StringEquals: { "aws:SourceAccount": first!.source.accountId },

@@ -36,14 +36,17 @@ export function auditInputFromEnvironment(env: string, environment: AuditedEnvir
 }
 
 /**
- * The audit input of estate `env`: one cloudwatch source per source of the configuration, in its
+ * The audit input of estate `env`: for each `s3` source, one s3 audit source per region whose web ACLs
+ * log to its bucket (`webAclRegions`, else its region), so a web ACL logging to that bucket counts as
+ * forwarded; and one cloudwatch source per `cloudwatch` source of the configuration, in its
  * account and region, read through the source's `assumeRoleArn` when it has one (else the default
  * credential chain), its log groups listed or discovered as configured, expecting on each the
  * subscription filter `<source name>-processor` whose destination is the source's processor function
  * `arn:<partition>:lambda:<region>:<account>:function:<source name>-processor`.
  */
 export function auditInputFromEstate(env: string, estate: EstateConfig): AuditInput {
-  const sources = estate.sources.map((source): AuditSource => {
+  const cloudwatch = estate.sources.filter((source) => source.type === "cloudwatch");
+  const sources = cloudwatch.map((source): AuditSource => {
     const names = forwarderResourceNames(source.name);
     const { accountId, region } = source;
     return {
@@ -64,5 +67,16 @@ export function auditInputFromEstate(env: string, estate: EstateConfig): AuditIn
       expectedDestinationArn: `arn:${partitionOf(region)}:lambda:${region}:${accountId}:function:${names.processorFunction}`,
     };
   });
-  return { environment: env, sources };
+  const s3 = estate.sources.flatMap((source): AuditSource[] =>
+    source.type !== "s3"
+      ? []
+      : (source.webAclRegions ?? [source.region]).map((region) => ({
+          type: "s3",
+          accountId: source.accountId,
+          region,
+          ...(source.assumeRoleArn === undefined ? {} : { roleArn: source.assumeRoleArn }),
+          s3BucketArn: `arn:${partitionOf(source.region)}:s3:::${source.bucketName}`,
+        })),
+  );
+  return { environment: env, sources: [...sources, ...s3] };
 }
