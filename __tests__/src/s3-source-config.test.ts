@@ -109,7 +109,7 @@ describe("estate configuration: sources of type s3", () => {
     ).toEqual([
       'environments.estate.sources[0].bucketName: must start with "aws-waf-logs-" (AWS WAF logs only to buckets named so: https://docs.aws.amazon.com/waf/latest/developerguide/logging-s3.html), got "shop-logs"',
       "environments.estate.sources[0].redactedFields: has no effect without webAclArns: WAF applies it through the logging configurations of the web ACLs listed in webAclArns",
-      'environments.estate.sources[1].type: type must be one of "cloudwatch", "s3"',
+      'environments.estate.sources[1].type: must be one of "cloudwatch", "s3"',
     ]);
   });
 
