@@ -74,7 +74,9 @@ export const ARCHIVE_KMS_KEY_RULES =
 export function archiveKmsKeyArnProblem(keyArn: string): string | undefined {
   if (KMS_KEYS_OF_ACCOUNT_PATTERN.test(keyArn)) return undefined;
   const problem = kmsKeyArnProblem(keyArn);
-  return problem === undefined ? undefined : `${problem}, or "arn:<partition>:kms:<region>:<account>:key/*" for a key another stack creates`;
+  return problem === undefined
+    ? undefined
+    : `${problem}, or "arn:<partition>:kms:<region>:<account>:key/*" for a key another stack creates`;
 }
 
 /** The region of a key ARN or of a {@link KMS_KEYS_OF_ACCOUNT_PATTERN}, or `undefined` for neither. */

@@ -10,7 +10,12 @@ import {
   keyPrefixProblem,
 } from "../../functions/waf-log-processor/environment";
 import { CortexReaderRole } from "./cortex-reader-role";
-import { ARCHIVE_KMS_KEY_RULES, archiveKmsKeyArnProblem, keyRegionProblem, kmsKeyRegion } from "./kms-key-arn";
+import {
+  ARCHIVE_KMS_KEY_RULES,
+  archiveKmsKeyArnProblem,
+  keyRegionProblem,
+  kmsKeyRegion,
+} from "./kms-key-arn";
 import { LogArchiveBucket, lifecycleSchema, transitionMinimumObjectSizeSchema } from "./log-archive-bucket";
 import * as metricAlarms from "./metric-alarms";
 import type { AlarmDefinition } from "./metric-alarms";
@@ -174,7 +179,8 @@ export const archiveDestinationSchema = z
     kmsKeyArn: checkedString(archiveKmsKeyArnProblem, ARCHIVE_KMS_KEY_RULES).optional(),
   })
   .superRefine((destination, ctx) => {
-    const keyRegion = typeof destination.kmsKeyArn === "string" ? kmsKeyRegion(destination.kmsKeyArn) : undefined;
+    const keyRegion =
+      typeof destination.kmsKeyArn === "string" ? kmsKeyRegion(destination.kmsKeyArn) : undefined;
     if (
       keyRegion !== undefined &&
       typeof destination.bucketRegion === "string" &&
@@ -239,7 +245,9 @@ export class WafLogArchive extends Construct {
         ? undefined
         : {
             roleArns: props.writerRoleArns,
-            ...(props.writerOrganizationId === undefined ? {} : { organizationId: props.writerOrganizationId }),
+            ...(props.writerOrganizationId === undefined
+              ? {}
+              : { organizationId: props.writerOrganizationId }),
           };
     const names = archiveResourceNames(props.name);
     const { encryption } = props;
