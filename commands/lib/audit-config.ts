@@ -37,8 +37,8 @@ export function auditInputFromEnvironment(env: string, environment: AuditedEnvir
 
 /**
  * The audit input of estate `env`: one cloudwatch source per source of the configuration, in its
- * account and region, read through the source's `assumeRoleArn` when it has one (else the default
- * credential chain), its log groups listed or discovered as configured, expecting on each the
+ * account and region, read through the source's `auditRoleArn` when it has one (else the default
+ * credential chain; never the deploy role `assumeRoleArn`), its log groups listed or discovered as configured, expecting on each the
  * subscription filter `<source name>-processor` whose destination is the source's processor function
  * `arn:<partition>:lambda:<region>:<account>:function:<source name>-processor`.
  */
@@ -50,7 +50,7 @@ export function auditInputFromEstate(env: string, estate: EstateConfig): AuditIn
       type: "cloudwatch",
       accountId,
       region,
-      ...(source.assumeRoleArn === undefined ? {} : { roleArn: source.assumeRoleArn }),
+      ...(source.auditRoleArn === undefined ? {} : { roleArn: source.auditRoleArn }),
       logGroups:
         "names" in source.logGroups
           ? { names: [...source.logGroups.names] }
