@@ -12,7 +12,9 @@ import { WafLogPipelineStack } from "./src/waf-log-pipeline-stack";
 try {
   const configFile = process.env[CONFIG_PATH_VARIABLE] || DEFAULT_CONFIG_PATH;
   const config = loadConfig(configFile);
-  const app = new App();
+  // No stack traces in annotations: a suppression's info annotation would otherwise write absolute
+  // paths of this machine into cdktf.out/manifest.json (synth output must be the same everywhere).
+  const app = new App({ stackTraces: false });
   for (const [envName, environment] of Object.entries(config.environments)) {
     new WafLogPipelineStack(app, { envName, config: environment, configFile });
   }

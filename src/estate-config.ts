@@ -114,6 +114,11 @@ const cloudwatchSourceSchema = z
     name: forwarder.name.optional(),
     /** Role Terraform assumes to deploy this source's stack. @default undefined (the caller's credentials) */
     assumeRoleArn: assumeRoleArnSchema,
+    /**
+     * Role the coverage audit (`npm run audit`) assumes to read this source's account: a read-only role
+     * (docs/audit.md lists its policy), not the deploy role. @default undefined (the caller's credentials)
+     */
+    auditRoleArn: assumeRoleArnSchema,
     /** Terraform Cloud workspace of this source's stack. @default the environment's, named after the stack */
     terraformCloud: stackWorkspaceSchema.optional(),
   })
@@ -183,6 +188,8 @@ const s3SourceSchema = z
     name: forwarder.name.optional(),
     /** Role Terraform assumes to deploy this source's stack. @default undefined (the caller's credentials) */
     assumeRoleArn: assumeRoleArnSchema,
+    /** Role the coverage audit assumes to read this source's account (read-only, not the deploy role). @default undefined */
+    auditRoleArn: assumeRoleArnSchema,
     /** Terraform Cloud workspace of this source's stack. @default the environment's, named after the stack */
     terraformCloud: stackWorkspaceSchema.optional(),
     wafLogGroupNames: z.unknown().optional(),
@@ -298,6 +305,8 @@ export interface CloudWatchSourceConfig extends EstateStackTarget {
   readonly processor: z.output<typeof forwarder.processor>;
   /** ARN of the processor role this source's stack creates (derived from `name`). */
   readonly processorRoleArn: string;
+  /** Role the coverage audit assumes to read the source's account. @default undefined */
+  readonly auditRoleArn?: string;
 }
 
 /** An `s3` source of an estate, resolved: the landing bucket and what it needs of the archive. */
@@ -324,6 +333,8 @@ export interface S3SourceConfig extends EstateStackTarget {
   readonly notificationQueueArn: string;
   /** The archive's Cortex reader role (derived from the archive's name). */
   readonly readerRoleArn: string;
+  /** Role the coverage audit assumes to read the source's account. @default undefined */
+  readonly auditRoleArn?: string;
 }
 
 /** One source of an estate (a union on `type`). */
@@ -495,6 +506,7 @@ export function resolveEstate(
         accountId: source.accountId,
         region: source.region,
         ...(source.assumeRoleArn === undefined ? {} : { assumeRoleArn: source.assumeRoleArn }),
+        ...(source.auditRoleArn === undefined ? {} : { auditRoleArn: source.auditRoleArn }),
         ...(cloud === undefined ? {} : { terraformCloud: cloud }),
         name,
         bucketName: source.bucketName ?? defaultLandingBucketName(env, source.accountId, source.region),
@@ -519,6 +531,7 @@ export function resolveEstate(
       accountId: source.accountId,
       region: source.region,
       ...(source.assumeRoleArn === undefined ? {} : { assumeRoleArn: source.assumeRoleArn }),
+      ...(source.auditRoleArn === undefined ? {} : { auditRoleArn: source.auditRoleArn }),
       ...(cloud === undefined ? {} : { terraformCloud: cloud }),
       name,
       logGroups:

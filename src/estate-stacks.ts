@@ -36,8 +36,7 @@ import { PROJECT } from "./naming";
 import { WafLogPipelineChecks } from "./rules";
 import { requiredTerraformVersion } from "./terraform-version";
 import {
-  EXTERNAL_ID_VALIDATIONS,
-  EXTERNAL_ID_VARIABLE,
+  addExternalIdVariable,
   addStackOutputs,
   archiveOutputs,
   forwarderOutputs,
@@ -113,14 +112,7 @@ export class WafLogArchiveStack extends TerraformStack {
     super(scope, config.stackName);
     this.backend = configureStack(this, config, `environments.${envName}.archive.terraformCloud`, props);
 
-    this.externalId = new TerraformVariable(this, EXTERNAL_ID_VARIABLE, {
-      type: "string",
-      sensitive: true,
-      nullable: false,
-      description:
-        "External ID that Cortex XDR presents when it assumes the reader role (sts:ExternalId). Choose a UUID; set it as a sensitive workspace variable or TF_VAR_cortex_external_id.",
-      validation: EXTERNAL_ID_VALIDATIONS.map((validation) => ({ ...validation })),
-    });
+    this.externalId = addExternalIdVariable(this);
 
     const { enabled, email, ...thresholds } = estate.alarms;
     const names = pipelineResourceNames(config.name);

@@ -45,6 +45,21 @@ export const EXTERNAL_ID_VALIDATIONS = [
   },
 ] as const;
 
+/**
+ * Declares the sensitive variable `cortex_external_id` (with {@link EXTERNAL_ID_VALIDATIONS}) in
+ * `stack`: the external ID Cortex presents when it assumes the reader role of the stack's archive.
+ */
+export function addExternalIdVariable(stack: TerraformStack): TerraformVariable {
+  return new TerraformVariable(stack, EXTERNAL_ID_VARIABLE, {
+    type: "string",
+    sensitive: true,
+    nullable: false,
+    description:
+      "External ID that Cortex XDR presents when it assumes the reader role (sts:ExternalId). Choose a UUID; set it as a sensitive workspace variable or TF_VAR_cortex_external_id.",
+    validation: EXTERNAL_ID_VALIDATIONS.map((validation) => ({ ...validation })),
+  });
+}
+
 export interface WafLogPipelineStackProps {
   /** Environment name (`^[a-z][a-z0-9-]{0,15}$`); the stack and resource names derive from it. */
   readonly envName: string;
@@ -108,14 +123,7 @@ export class WafLogPipelineStack extends TerraformStack {
       props.processEnv,
     );
 
-    this.externalId = new TerraformVariable(this, EXTERNAL_ID_VARIABLE, {
-      type: "string",
-      sensitive: true,
-      nullable: false,
-      description:
-        "External ID that Cortex XDR presents when it assumes the reader role (sts:ExternalId). Choose a UUID; set it as a sensitive workspace variable or TF_VAR_cortex_external_id.",
-      validation: EXTERNAL_ID_VALIDATIONS.map((validation) => ({ ...validation })),
-    });
+    this.externalId = addExternalIdVariable(this);
 
     Aspects.of(this).add(new WafLogPipelineChecks({ log: props.checksLog }));
     this.pipeline = new WafLogPipeline(this, "Pipeline", pipelineProps(props, this.externalId.stringValue));

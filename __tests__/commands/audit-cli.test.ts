@@ -525,7 +525,7 @@ describe("npm run audit on an estate", () => {
 });
 
 describe("auditInputFromEstate", () => {
-  it("makes one cloudwatch source per source of the estate, read through its role, listed or discovered", () => {
+  it("makes one cloudwatch source per source of the estate, read through its audit role (not the deploy role), listed or discovered", () => {
     const input = auditInputFromEstate(
       "estate",
       parsedEstate({
@@ -534,7 +534,8 @@ describe("auditInputFromEstate", () => {
             accountId: SECOND_ACCOUNT,
             region: "eu-west-1",
             discovery: { exclude: ["aws-waf-logs-sandbox"] },
-            assumeRoleArn: `arn:aws:iam::${SECOND_ACCOUNT}:role/audit`,
+            assumeRoleArn: `arn:aws:iam::${SECOND_ACCOUNT}:role/deploy`,
+            auditRoleArn: `arn:aws:iam::${SECOND_ACCOUNT}:role/audit`,
           },
         ],
       }),

@@ -174,6 +174,12 @@ describe("the estate's archive stack", () => {
     ]);
   });
 
+  it("owns every object whoever writes it (BucketOwnerEnforced: ACLs off)", () => {
+    const ownership = onlyBlock(synthesizeEstate()[ARCHIVE]!, "aws_s3_bucket_ownership_controls");
+
+    expect(ownership.rule).toEqual({ object_ownership: "BucketOwnerEnforced" });
+  });
+
   it("has no processor and no subscription", () => {
     const tf = synthesizeEstate()[ARCHIVE]!;
 

@@ -201,12 +201,13 @@ describe("estate stacks with an s3 source", () => {
 });
 
 describe("coverage audit of an estate with an s3 source", () => {
-  it("reads the s3 source's bucket as covered, in each region whose web ACLs log to it, through its role", () => {
+  it("reads the s3 source's bucket as covered, in each region whose web ACLs log to it, through its audit role", () => {
     const estate = parsedEstate([
       {
         ...S3_SOURCE,
         webAclRegions: ["eu-west-1", "us-east-1"],
-        assumeRoleArn: "arn:aws:iam::777766665555:role/audit",
+        assumeRoleArn: "arn:aws:iam::777766665555:role/deploy",
+        auditRoleArn: "arn:aws:iam::777766665555:role/audit",
       },
     ]);
 

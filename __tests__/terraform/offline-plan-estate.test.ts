@@ -79,6 +79,15 @@ describe("offline terraform check of the estate", () => {
     expect(plans.get(name)!.validate).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
   });
 
+  it.skipIf(skip)(
+    "plans each stack in its Terraform Cloud workspace's form from a copy of only its directory",
+    () => {
+      expect(stacks.map((stack) => [stack.name, stack.backend, plans.get(stack.name)!.backend])).toEqual(
+        stacks.map((stack) => [stack.name, "cloud", "cloud"]),
+      );
+    },
+  );
+
   it.skipIf(skip).each(estateStackNames)("plans %s: only creations", (name) => {
     const actions = changes(name).map((change) => change.change.actions.join());
     expect(actions.length).toBeGreaterThan(0);

@@ -39,8 +39,8 @@ export function auditInputFromEnvironment(env: string, environment: AuditedEnvir
  * The audit input of estate `env`: for each `s3` source, one s3 audit source per region whose web ACLs
  * log to its bucket (`webAclRegions`, else its region), so a web ACL logging to that bucket counts as
  * forwarded; and one cloudwatch source per `cloudwatch` source of the configuration, in its
- * account and region, read through the source's `assumeRoleArn` when it has one (else the default
- * credential chain), its log groups listed or discovered as configured, expecting on each the
+ * account and region. Each is read through the source's `auditRoleArn` when it has one (else the default
+ * credential chain; never the deploy role `assumeRoleArn`); a cloudwatch source's log groups are listed or discovered as configured, expecting on each the
  * subscription filter `<source name>-processor` whose destination is the source's processor function
  * `arn:<partition>:lambda:<region>:<account>:function:<source name>-processor`.
  */
@@ -53,7 +53,7 @@ export function auditInputFromEstate(env: string, estate: EstateConfig): AuditIn
       type: "cloudwatch",
       accountId,
       region,
-      ...(source.assumeRoleArn === undefined ? {} : { roleArn: source.assumeRoleArn }),
+      ...(source.auditRoleArn === undefined ? {} : { roleArn: source.auditRoleArn }),
       logGroups:
         "names" in source.logGroups
           ? { names: [...source.logGroups.names] }
@@ -74,7 +74,7 @@ export function auditInputFromEstate(env: string, estate: EstateConfig): AuditIn
           type: "s3",
           accountId: source.accountId,
           region,
-          ...(source.assumeRoleArn === undefined ? {} : { roleArn: source.assumeRoleArn }),
+          ...(source.auditRoleArn === undefined ? {} : { roleArn: source.auditRoleArn }),
           s3BucketArn: `arn:${partitionOf(source.region)}:s3:::${source.bucketName}`,
         })),
   );
