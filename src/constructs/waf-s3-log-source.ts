@@ -379,7 +379,8 @@ export function largeLogFilePattern(bucketName: string, thresholdBytes: number) 
  *   `delivery.logs.amazonaws.com` ({@link logDeliveryBucketStatements}); the archive's reader role
  *   `s3:GetObject` on `AWSLogs/*`, admitted by `aws:PrincipalArn` (the role may be another stack's).
  * - With `encryption: "kms"`, a key ({@link PipelineKey}) whose policy lets the account administer it,
- *   lets `delivery.logs.amazonaws.com` `kms:GenerateDataKey*` for this account's log deliveries, and lets
+ *   lets `delivery.logs.amazonaws.com` `kms:GenerateDataKey*` and `kms:Decrypt` (multipart uploads) for
+ *   this account's log deliveries, and lets
  *   the reader role `kms:Decrypt` through S3 only (`kms:ViaService`).
  * - The bucket's one notification configuration: `s3:ObjectCreated:*` of `AWSLogs/…/*.log.gz` to the
  *   archive's queue, and (with `largeLogFiles`) EventBridge on.
@@ -478,12 +479,14 @@ export class WafS3LogSource extends Construct {
             Resource: "*",
           },
           {
-            // logging-s3.html ("Allow AWS WAF to use the key") with the confused-deputy conditions of
-            // AWS-logs-and-resource-policy.html.
+            // logging-s3.html ("Allow AWS WAF to use the key": kms:GenerateDataKey*) with the
+            // confused-deputy conditions of AWS-logs-and-resource-policy.html, whose grant also lists
+            // kms:Decrypt: S3 needs it for a multipart upload with SSE-KMS, and WAF's files reach 75 MB
+            // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions).
             Sid: "LogDeliveryEncryptsWafLogFiles",
             Effect: "Allow",
             Principal: { Service: "delivery.logs.amazonaws.com" },
-            Action: "kms:GenerateDataKey*",
+            Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
             Resource: "*",
             Condition: {
               StringEquals: { "aws:SourceAccount": accountId },

@@ -261,7 +261,7 @@ describe("WafS3LogSource", () => {
       Sid: "LogDeliveryEncryptsWafLogFiles",
       Effect: "Allow",
       Principal: { Service: "delivery.logs.amazonaws.com" },
-      Action: "kms:GenerateDataKey*",
+      Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
       Resource: "*",
       Condition: {
         StringEquals: { "aws:SourceAccount": SOURCE_ACCOUNT },
