@@ -2,35 +2,49 @@
  * `npm run redrive -- --env <env> [--dry-run] [--max N] [--json]`
  *
  * Replays the events the processor function of one environment gave up on: reads Lambda's on-failure
- * records from the failure queue, invokes the function again with each original event, and deletes a
- * record only when that invocation succeeds. See docs/redrive.md.
+ * records from the failure store (S3) and from the failure queue left by earlier versions (SQS, while
+ * it exists), invokes the function again with each original event, and removes a record only when that
+ * invocation succeeds. See docs/redrive.md.
  */
 import { LambdaClient } from "@aws-sdk/client-lambda";
+import { S3Client } from "@aws-sdk/client-s3";
 import { GetQueueUrlCommand, QueueDoesNotExist, SQSClient } from "@aws-sdk/client-sqs";
 import { loadConfig, type PipelineConfig } from "../src/config";
+import { failureRecordPrefix, failureStoreBucketName } from "../src/constructs/names";
 import { ValidationError } from "../src/constructs/validation";
 import { partitionOf } from "../src/iam-policy";
-import { resourceNames } from "../src/naming";
+import { resourceNames, stackName } from "../src/naming";
 import { type CommandOutput, isMainModule, parseCommandLine, PROCESS_OUTPUT, UsageError } from "./lib/cli";
-import { exitCodeOf, formatSummary, redrive, type RedriveIo } from "./lib/redrive";
+import {
+  exitCodeOf,
+  failureQueueRecords,
+  failureStoreRecords,
+  formatSummary,
+  redrive,
+  type RedriveIo,
+  type RedriveSummary,
+} from "./lib/redrive";
 
 export const REDRIVE_USAGE = `usage: npm run redrive -- --env <env> [--dry-run] [--max N] [--json]
 
-Reads Lambda's on-failure records from the failure queue of environment <env>
-(waf-log-pipeline-<env>-processor-failures), invokes the processor function
-(waf-log-pipeline-<env>-processor) synchronously with each record's original event, and
-deletes a record only when that invocation succeeds.
+Reads Lambda's on-failure records of environment <env> from the failure store
+(s3://<failureStore.bucketName>/aws/lambda/async/waf-log-pipeline-<env>-processor/) and from the
+failure queue of earlier versions (waf-log-pipeline-<env>-processor-failures, while it exists),
+invokes the processor function (waf-log-pipeline-<env>-processor) synchronously with each record's
+original event, and deletes a record only when that invocation succeeds. Records of another function,
+account or region are refused and left in place.
 
   --env <env>   environment in the configuration file ($WAF_PIPELINE_CONFIG or waf-pipeline.config.json)
-  --dry-run     invoke nothing, delete nothing: list the records grouped by condition and error,
-                then make them visible on the queue again
-  --max N       handle at most N messages (default: until the queue is empty)
+  --dry-run     invoke nothing, delete nothing: list the records grouped by condition and error
+                (queue messages are made visible again)
+  --max N       handle at most N records of each (default: all)
   --json        print the summary as one JSON object instead of text
 
 Region and account come from the configuration; credentials from the standard AWS chain.
-Progress goes to stderr, the summary to stdout.
-Exit code: 0 everything found was redriven (or dry run), 1 some messages are left on the queue
-or AWS refused a call, 2 bad command line or configuration.`;
+Progress goes to stderr, one line per record ([n/total] for the failure store), the summary to stdout.
+Exit code: 0 everything found was redriven (or a dry run found only records it could redrive),
+1 something is left (still failing, refused, unreadable, without payload) or AWS refused a call,
+2 bad command line or configuration.`;
 
 /** The command line, parsed. */
 export interface RedriveCommand {
@@ -78,16 +92,21 @@ export function parseRedriveArgs(argv: readonly string[]): RedriveCommand {
 export interface RedriveDependencies {
   /** @throws ValidationError when the configuration file is missing or invalid */
   readonly loadConfig: () => PipelineConfig;
-  readonly clients: (region: string) => Pick<RedriveIo, "sqs" | "lambda">;
+  readonly clients: (region: string) => {
+    readonly s3: Pick<S3Client, "send">;
+    readonly sqs: Pick<SQSClient, "send">;
+    readonly lambda: RedriveIo["lambda"];
+  };
 }
 
 /** Where main writes: one line per call. */
 export type RedriveOutput = CommandOutput;
 
 /**
- * The command: parses `argv`, finds the failure queue and the function of the environment, redrives,
- * prints the summary. Resolves with the exit code: 0 everything found was redriven (or a dry run),
- * 1 some messages are left on the queue (or AWS refused a call), 2 bad command line or configuration.
+ * The command: parses `argv`, finds the failure store, the legacy failure queue (if it still exists)
+ * and the function of the environment, redrives both, prints the summaries. Resolves with the exit code:
+ * 0 everything found was redriven (or a dry run that found only records it could redrive), 1 something
+ * is left (or AWS refused a call), 2 bad command line or configuration.
  */
 export async function main(
   argv: readonly string[],
@@ -125,58 +144,76 @@ export async function main(
   const names = resourceNames(command.env);
   const { region, accountId } = environment;
   const clients = deps.clients(region);
+  const functionArn = `arn:${partitionOf(region)}:lambda:${region}:${accountId}:function:${names.processorFunction}`;
+  const bucket =
+    environment.failureStore.bucketName ?? failureStoreBucketName(stackName(command.env), accountId, region);
+  const target = {
+    functionName: functionArn,
+    expected: { functionName: names.processorFunction, accountId, region },
+    processorLogGroupName: names.processorLogGroup,
+  };
+  const options = { dryRun: command.dryRun, ...(command.max !== undefined ? { max: command.max } : {}) };
+  const io = { lambda: clients.lambda, progress: out.stderr };
+  const summaries: RedriveSummary[] = [];
+  let queueUrl: string | undefined;
   try {
-    let queueUrl: string | undefined;
+    const store = failureStoreRecords(clients.s3, bucket, failureRecordPrefix(names.processorFunction));
+    out.stderr(
+      `redrive${command.dryRun ? " (dry run)" : ""}: ${store.location} → ${names.processorFunction} (${region}, ${accountId})`,
+    );
+    summaries.push(await redrive(store, target, options, io));
+
     try {
       ({ QueueUrl: queueUrl } = await clients.sqs.send(
         new GetQueueUrlCommand({ QueueName: names.failureQueue, QueueOwnerAWSAccountId: accountId }),
       ));
     } catch (error) {
-      if (error instanceof QueueDoesNotExist) {
-        out.stderr(
-          `redrive: queue ${names.failureQueue} does not exist in account ${accountId}, region ${region}; is environment ${command.env} deployed?`,
-        );
-        return 1;
-      }
-      throw error;
+      if (!(error instanceof QueueDoesNotExist)) throw error;
+      out.stderr(
+        `redrive: no failure queue ${names.failureQueue} (removed, or never deployed): nothing to drain there`,
+      );
     }
-    if (queueUrl === undefined) throw new Error(`GetQueueUrl returned no URL for ${names.failureQueue}`);
-
-    const functionArn = `arn:${partitionOf(region)}:lambda:${region}:${accountId}:function:${names.processorFunction}`;
-    out.stderr(
-      `redrive${command.dryRun ? " (dry run)" : ""}: ${names.failureQueue} → ${names.processorFunction} (${region}, ${accountId})`,
-    );
-    const summary = await redrive(
-      {
-        queueUrl,
-        functionName: functionArn,
-        recordFunctionName: names.processorFunction,
-        processorLogGroupName: names.processorLogGroup,
-        functionTimeoutSeconds: environment.processor.timeoutSeconds,
-      },
-      { dryRun: command.dryRun, ...(command.max !== undefined ? { max: command.max } : {}) },
-      { ...clients, progress: out.stderr },
-    );
-    out.stdout(
-      command.json
-        ? JSON.stringify({
-            environment: command.env,
-            queueUrl,
-            function: functionArn,
-            ...summary,
-          })
-        : formatSummary(summary),
-    );
-    return exitCodeOf(summary);
+    if (queueUrl !== undefined) {
+      const queue = failureQueueRecords(clients.sqs, queueUrl, environment.processor.timeoutSeconds);
+      out.stderr(
+        `redrive${command.dryRun ? " (dry run)" : ""}: ${queue.location} → ${names.processorFunction}`,
+      );
+      summaries.push(await redrive(queue, target, options, io));
+    }
   } catch (error) {
+    for (const summary of summaries) out.stdout(formatSummary(summary));
     out.stderr(`redrive: ${(error as Error).name}: ${(error as Error).message}`);
     return 1;
   }
+
+  if (command.json) {
+    out.stdout(
+      JSON.stringify({
+        environment: command.env,
+        function: functionArn,
+        failureStore: summaries[0],
+        failureQueue: summaries[1] ?? null,
+      }),
+    );
+  } else {
+    out.stdout(summaries.map(formatSummary).join("\n\n"));
+  }
+  const exitCode = exitCodeOf(summaries);
+  if (summaries[1] !== undefined && summaries[1].found === 0 && exitCode === 0 && !command.dryRun) {
+    out.stderr(
+      `redrive: the failure queue ${names.failureQueue} is empty; remove it with "keepFailureQueue": false in environment ${command.env}`,
+    );
+  }
+  return exitCode;
 }
 
 if (isMainModule(import.meta.url)) {
   process.exitCode = await main(process.argv.slice(2), PROCESS_OUTPUT, {
     loadConfig: () => loadConfig(),
-    clients: (region) => ({ sqs: new SQSClient({ region }), lambda: new LambdaClient({ region }) }),
+    clients: (region) => ({
+      s3: new S3Client({ region }),
+      sqs: new SQSClient({ region }),
+      lambda: new LambdaClient({ region }),
+    }),
   });
 }

@@ -20,7 +20,11 @@ import {
   issuesOf,
   type Issue,
 } from "./constructs/validation";
-import { CORTEX_ACCOUNT_ID, CORTEX_FEDRAMP_ACCOUNT_ID } from "./constructs/waf-log-archive";
+import {
+  CORTEX_ACCOUNT_ID,
+  CORTEX_FEDRAMP_ACCOUNT_ID,
+  cortexAccountProblem,
+} from "./constructs/waf-log-archive";
 import { wafLogPipelinePropsSchema } from "./constructs/waf-log-pipeline";
 import { defaultBucketName, stackName } from "./naming";
 import { type WafConfig, resolveWafConfig, wafEnvironmentProblems, wafSchema } from "./waf-config";
@@ -54,8 +58,18 @@ const cortexSchema = z
       .regex(ACCOUNT_ID_PATTERN, { error: allowed("must be a 12-digit AWS account id in quotes") })
       .optional(),
     fedramp: z.boolean({ error: allowed("must be true or false") }).default(false),
+    /** `true` when `accountId` is deliberately not one of Cortex's accounts. @default false */
+    customAccount: z.boolean({ error: allowed("must be true or false") }).default(false),
   })
   .superRefine((cortex, ctx) => {
+    if (typeof cortex.accountId === "string" && ACCOUNT_ID_PATTERN.test(cortex.accountId)) {
+      const problem = cortexAccountProblem(
+        cortex.accountId,
+        cortex.customAccount === true,
+        "cortex.customAccount",
+      );
+      if (problem !== undefined) ctx.addIssue({ code: "custom", path: ["accountId"], message: problem });
+    }
     if (
       cortex.fedramp === true &&
       cortex.accountId !== undefined &&
@@ -71,6 +85,7 @@ const cortexSchema = z
   .transform((cortex) => ({
     accountId: cortex.accountId ?? (cortex.fedramp ? CORTEX_FEDRAMP_ACCOUNT_ID : CORTEX_ACCOUNT_ID),
     fedramp: cortex.fedramp,
+    customAccount: cortex.customAccount,
   }));
 
 /** AWS tag rules: https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html */
@@ -140,6 +155,14 @@ const environmentSchema = z.strictObject({
   alarms: pipeline.alarms,
   /** Encryption at rest of the bucket, queues and alarm topic. @default { type: "sse" } */
   encryption: pipeline.encryption,
+  /** S3 Versioning of the log bucket. @default on, noncurrent versions kept 30 days */
+  versioning: pipeline.versioning,
+  /** S3 Object Lock on the log bucket. @default undefined (off) */
+  objectLock: pipeline.objectLock,
+  /** The failure store (on-failure destination). @default 30 days, `waf-log-pipeline-<env>-failures-<account>-<region>` */
+  failureStore: pipeline.failureStore,
+  /** Keep the SQS failure queue of earlier versions until it is drained. @default true */
+  keepFailureQueue: pipeline.keepFailureQueue,
 });
 
 type ParsedEnvironment = z.output<typeof environmentSchema>;

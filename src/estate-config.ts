@@ -27,7 +27,8 @@
  */
 import { z } from "zod";
 import { kmsKeyRegion } from "./constructs/kms-key-arn";
-import { forwarderResourceNames } from "./constructs/names";
+import { failureStoreBucketName, forwarderResourceNames } from "./constructs/names";
+import { bucketNameProblem } from "../functions/waf-log-processor/environment";
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN, allowed } from "./constructs/validation";
 import { discoverySchema, wafLogForwarderPropsSchema } from "./constructs/waf-log-forwarder";
 import { organizationIdSchema, roleArnSchema } from "./constructs/writer-grants";
@@ -78,6 +79,10 @@ const estateArchiveSchema = z.strictObject({
   queue: pipeline.queue,
   /** Encryption at rest of the bucket and queues. @default { type: "sse" } */
   encryption: pipeline.encryption,
+  /** S3 Versioning of the log bucket and how long noncurrent versions are kept. @default on, 30 days */
+  versioning: pipeline.versioning,
+  /** S3 Object Lock of the log bucket (mode, retention days). @default undefined (off) */
+  objectLock: pipeline.objectLock,
   /**
    * AWS Organizations id every source account belongs to: the bucket and key policies then also require
    * `aws:PrincipalOrgID`. @default undefined (not checked)
@@ -107,6 +112,11 @@ const cloudwatchSourceSchema = z
     discovery: discoverySchema.optional(),
     /** Processor function settings. */
     processor: forwarder.processor,
+    /**
+     * The source's failure store (on-failure records). @default bucket
+     * `waf-log-pipeline-<env>-failures-<account>-<region>`, records kept 30 days
+     */
+    failureStore: forwarder.failureStore,
     /**
      * Prefix of the source's resource names (≤ 40 characters). @default "waf-log-pipeline-<env>-<region>"
      * (resource names must differ per region: IAM role names are unique per account)
@@ -180,6 +190,8 @@ const s3SourceSchema = z
     loggingFilter: wafSchema.shape.loggingFilter,
     /** Storage-class transitions and expiration of WAF's files. @default 30 / 90 / 365 / 2555 days */
     lifecycle: s3Source.lifecycle,
+    /** S3 Versioning of the bucket, as the archive's. @default on, noncurrent versions kept 30 days */
+    versioning: s3Source.versioning,
     /** Encryption at rest of the bucket (`"sse"`, `"kms"` for a key the stack creates, or a key ARN). @default "sse" */
     encryption: s3Source.encryption,
     /** Rule, queue and alarm on files above Cortex's 50 MB. @default on, 52428800 bytes */
@@ -284,6 +296,8 @@ export interface EstateArchiveConfig extends EstateStackTarget {
   readonly lifecycle: z.output<typeof pipeline.lifecycle>;
   readonly queue: z.output<typeof pipeline.queue>;
   readonly encryption: z.output<typeof pipeline.encryption>;
+  readonly versioning: z.output<typeof pipeline.versioning>;
+  readonly objectLock?: NonNullable<z.output<typeof pipeline.objectLock>>;
   readonly organizationId?: string;
   /**
    * The key sources use with the bucket: the configured key's ARN, the key pattern
@@ -303,6 +317,8 @@ export interface CloudWatchSourceConfig extends EstateStackTarget {
   readonly logGroups:
     { readonly names: readonly string[] } | { readonly discovery: z.output<typeof discoverySchema> };
   readonly processor: z.output<typeof forwarder.processor>;
+  /** The failure store, its bucket name resolved. */
+  readonly failureStore: z.output<typeof forwarder.failureStore> & { readonly bucketName: string };
   /** ARN of the processor role this source's stack creates (derived from `name`). */
   readonly processorRoleArn: string;
   /** Role the coverage audit assumes to read the source's account. @default undefined */
@@ -322,6 +338,7 @@ export interface S3SourceConfig extends EstateStackTarget {
   readonly loggingFilter?: LoggingFilter;
   readonly lifecycle: z.output<typeof s3Source.lifecycle>;
   readonly encryption: z.output<typeof s3Source.encryption>;
+  readonly versioning: z.output<typeof s3Source.versioning>;
   readonly largeLogFiles: z.output<typeof largeLogFilesSchema>;
   /**
    * The key the archive's reader role decrypts the bucket's files with: the configured key's ARN, the key
@@ -356,7 +373,7 @@ export interface EstateConfig {
   readonly sources: readonly SourceConfig[];
   readonly alarms: z.output<typeof pipelineAlarmsSchema>;
   /** Cortex tenant (the reader role's trust). */
-  readonly cortex: { readonly accountId: string; readonly fedramp: boolean };
+  readonly cortex: { readonly accountId: string; readonly fedramp: boolean; readonly customAccount: boolean };
   readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -373,6 +390,14 @@ export function sourceStackName(env: string, accountId: string, region: string, 
 /** The default resource name prefix of a source: `waf-log-pipeline-<env>-<region>`. */
 export function defaultSourceName(env: string, region: string): string {
   return `${stackName(env)}-${region}`;
+}
+
+/**
+ * The default failure store bucket of a source: `waf-log-pipeline-<env>-failures-<account>-<region>`
+ * (the source's resource name already holds the region, which would make the bucket name too long).
+ */
+export function defaultFailureStoreBucketName(env: string, accountId: string, region: string): string {
+  return failureStoreBucketName(stackName(env), accountId, region);
 }
 
 /** Is `value` an estate environment (has `archive` or `sources`)? */
@@ -439,6 +464,16 @@ export function estateProblems(
         path: ["sources", index, "name"],
         message: `is required because the default ${JSON.stringify(name)} is longer than ${MAX_RESOURCE_NAME_LENGTH} characters; give a shorter prefix of the source's resource names`,
       });
+    }
+    if (source.failureStore.bucketName === undefined && usableTarget(source.accountId, source.region)) {
+      const derived = defaultFailureStoreBucketName(env, source.accountId, source.region);
+      const problem = bucketNameProblem(derived);
+      if (problem !== undefined) {
+        problems.push({
+          path: ["sources", index, "failureStore", "bucketName"],
+          message: `is required because the default name ${JSON.stringify(derived)} ${problem}; set a valid S3 bucket name`,
+        });
+      }
     }
     const nameKey = `${source.accountId}/${name}`;
     const sameName = names.get(nameKey);
@@ -516,6 +551,7 @@ export function resolveEstate(
         ...(source.loggingFilter === undefined ? {} : { loggingFilter: source.loggingFilter }),
         lifecycle: source.lifecycle,
         encryption,
+        versioning: source.versioning,
         largeLogFiles: source.largeLogFiles,
         ...(readerKmsKeyArn === undefined ? {} : { readerKmsKeyArn }),
         notificationQueueArn: `arn:${archivePartition}:sqs:${a.region}:${a.accountId}:${archiveNames.notificationQueue}`,
@@ -539,6 +575,12 @@ export function resolveEstate(
           ? { names: [...(source.wafLogGroupNames ?? [])] }
           : { discovery: source.discovery },
       processor: source.processor,
+      failureStore: {
+        ...source.failureStore,
+        bucketName:
+          source.failureStore.bucketName ??
+          defaultFailureStoreBucketName(env, source.accountId, source.region),
+      },
       processorRoleArn: `arn:${partitionOf(source.region)}:iam::${source.accountId}:role/${forwarderResourceNames(name).processorRole}`,
     };
   });
@@ -561,6 +603,8 @@ export function resolveEstate(
       lifecycle: a.lifecycle,
       queue: a.queue,
       encryption: a.encryption,
+      versioning: a.versioning,
+      ...(a.objectLock === undefined ? {} : { objectLock: a.objectLock }),
       ...(a.organizationId === undefined ? {} : { organizationId: a.organizationId }),
       ...(sourceKmsKeyArn === undefined ? {} : { sourceKmsKeyArn }),
       writerRoleArns: sources.flatMap((source) =>

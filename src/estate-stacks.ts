@@ -36,8 +36,10 @@ import { PROJECT } from "./naming";
 import { WafLogPipelineChecks } from "./rules";
 import { requiredTerraformVersion } from "./terraform-version";
 import {
+  EXTERNAL_ID_VARIABLE,
   addExternalIdVariable,
   addStackOutputs,
+  dashboardOutput,
   archiveOutputs,
   forwarderOutputs,
 } from "./waf-log-pipeline-stack";
@@ -140,8 +142,12 @@ export class WafLogArchiveStack extends TerraformStack {
       lifecycle: config.lifecycle,
       queue: config.queue,
       cortexAccountId: estate.cortex.accountId,
+      customCortexAccount: estate.cortex.customAccount,
       externalId: this.externalId.stringValue,
+      externalIdName: EXTERNAL_ID_VARIABLE,
       encryption: config.encryption,
+      versioning: config.versioning,
+      ...(config.objectLock === undefined ? {} : { objectLock: config.objectLock }),
       alarms: { enabled, ...pick(thresholds, archiveAlarmsObject.shape) },
       alarmTopic: this.alarmTopic,
       writerRoleArns: [...config.writerRoleArns],
@@ -158,7 +164,10 @@ export class WafLogArchiveStack extends TerraformStack {
       });
     }
 
-    addStackOutputs(this, archiveOutputs(this.archive, this.alarmTopic));
+    addStackOutputs(this, {
+      ...archiveOutputs(this.archive, this.alarmTopic),
+      ...dashboardOutput(this.archive.dashboard, "the archive: bucket, notification queues, alarms"),
+    });
   }
 }
 
@@ -216,8 +225,11 @@ export class WafLogSourceStack extends TerraformStack {
       ...("names" in source.logGroups
         ? { logGroupNames: [...source.logGroups.names] }
         : { discovery: source.logGroups.discovery }),
-      // Nothing of an earlier version to forget: estate stacks start with the one permission.
+      // Nothing of an earlier version to forget or drain: estate stacks start with the one permission
+      // and the failure store.
       forgetLegacyPermissions: false,
+      keepFailureQueue: false,
+      failureStore: source.failureStore,
       archive: {
         bucketName: archive.bucketName,
         bucketRegion: archive.region,
@@ -232,7 +244,13 @@ export class WafLogSourceStack extends TerraformStack {
       redriveCommand: `npm run redrive -- --env ${envName}`,
     });
 
-    addStackOutputs(this, forwarderOutputs(this.forwarder));
+    addStackOutputs(this, {
+      ...forwarderOutputs(this.forwarder),
+      ...dashboardOutput(
+        this.forwarder.dashboard,
+        "the forwarder: log events in vs forwarded, processor, failure store, alarms",
+      ),
+    });
   }
 }
 
@@ -291,6 +309,7 @@ export class WafS3SourceStack extends TerraformStack {
       ...(source.loggingFilter === undefined ? {} : { loggingFilter: source.loggingFilter }),
       lifecycle: source.lifecycle,
       encryption: source.encryption,
+      versioning: source.versioning,
       largeLogFiles: { ...source.largeLogFiles, enabled: enabled && source.largeLogFiles.enabled },
       alarmTopic: this.alarmTopic,
       archive: {

@@ -24,30 +24,10 @@ import { requiredTerraformVersion } from "./terraform-version";
 /** Name of the sensitive Terraform variable that holds the Cortex external ID. */
 export const EXTERNAL_ID_VARIABLE = "cortex_external_id";
 
-/** The placeholder external ID of the original scripts; the variable's validation rejects it. */
-export const EXTERNAL_ID_PLACEHOLDER = "your-external-id-here";
-
 /**
- * Terraform `validation` blocks of `cortex_external_id`: what AWS accepts for `sts:ExternalId`
- * (2–1224 characters of `[\w+=,.@:/-]`, https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html)
- * and not the placeholder. RE2 allows at most 1000 repetitions, so the length is checked separately.
- */
-export const EXTERNAL_ID_VALIDATIONS = [
-  {
-    condition: `\${length(var.${EXTERNAL_ID_VARIABLE}) >= 2 && length(var.${EXTERNAL_ID_VARIABLE}) <= 1224 && can(regex("^[A-Za-z0-9_+=,.@:/-]+$", var.${EXTERNAL_ID_VARIABLE}))}`,
-    errorMessage:
-      "cortex_external_id must be 2-1224 characters of letters, digits and _+=,.@:/- (a UUID is the norm).",
-  },
-  {
-    condition: `\${var.${EXTERNAL_ID_VARIABLE} != "${EXTERNAL_ID_PLACEHOLDER}"}`,
-    errorMessage:
-      "cortex_external_id is still the placeholder your-external-id-here: choose your own (e.g. a UUID) and set it in Cortex too.",
-  },
-] as const;
-
-/**
- * Declares the sensitive variable `cortex_external_id` (with {@link EXTERNAL_ID_VALIDATIONS}) in
- * `stack`: the external ID Cortex presents when it assumes the reader role of the stack's archive.
+ * Declares the sensitive variable `cortex_external_id` in `stack`: the external ID Cortex presents when
+ * it assumes the reader role of the stack's archive. It has no `validation` block (Terraform 1.11
+ * prints the value of a failed one): the reader role's preconditions check it.
  */
 export function addExternalIdVariable(stack: TerraformStack): TerraformVariable {
   return new TerraformVariable(stack, EXTERNAL_ID_VARIABLE, {
@@ -55,8 +35,7 @@ export function addExternalIdVariable(stack: TerraformStack): TerraformVariable 
     sensitive: true,
     nullable: false,
     description:
-      "External ID that Cortex XDR presents when it assumes the reader role (sts:ExternalId). Choose a UUID; set it as a sensitive workspace variable or TF_VAR_cortex_external_id.",
-    validation: EXTERNAL_ID_VALIDATIONS.map((validation) => ({ ...validation })),
+      "External ID that Cortex XDR presents when it assumes the reader role (sts:ExternalId): at least 32 random characters, e.g. a UUID. Set it as a sensitive workspace variable or TF_VAR_cortex_external_id. Checked by preconditions of the reader role (a failed variable validation would print the value).",
   });
 }
 
@@ -164,8 +143,14 @@ function pipelineProps(props: WafLogPipelineStackProps, externalId: string): Waf
     lifecycle: config.lifecycle,
     queue: config.queue,
     cortexAccountId: config.cortex.accountId,
+    customCortexAccount: config.cortex.customAccount,
     externalId,
+    externalIdName: EXTERNAL_ID_VARIABLE,
     encryption: config.encryption,
+    versioning: config.versioning,
+    ...(config.objectLock === undefined ? {} : { objectLock: config.objectLock }),
+    failureStore: config.failureStore,
+    keepFailureQueue: config.keepFailureQueue,
     logGroupNames: [...config.wafLogGroupNames],
     processor: config.processor,
     environmentName: envName,
@@ -242,19 +227,38 @@ export function archiveOutputs(archive: WafLogArchive, alarmTopic: AlarmTopic | 
   };
 }
 
-/** The outputs of a forwarder operators read: its failure queue and function. */
+/**
+ * The outputs of a forwarder operators read: the legacy failure queue while it is kept, the failure
+ * store and the function.
+ */
 export function forwarderOutputs(forwarder: WafLogForwarder): Outputs {
   return {
-    failure_queue_url: {
-      value: forwarder.processor.failureQueue.url,
+    ...(forwarder.processor.failureQueue === undefined
+      ? {}
+      : {
+          failure_queue_url: {
+            value: forwarder.processor.failureQueue.url,
+            description:
+              "Legacy failure queue (on-failure destination of earlier versions): drain it with npm run redrive, then set keepFailureQueue to false",
+          },
+        }),
+    failure_store_bucket: {
+      value: forwarder.failureStore.bucket.id,
       description:
-        "On-failure destination of the processor: events it could not process (redrive with npm run redrive)",
+        "Failure store: the processor's on-failure destination, records under aws/lambda/async/ (redrive with npm run redrive)",
     },
     processor_function_name: {
       value: forwarder.processor.function.functionName,
       description: "Processor Lambda function",
     },
   };
+}
+
+/** The `dashboard_url` output of a dashboard; none without one. */
+export function dashboardOutput(dashboard: { readonly url: string } | undefined, what: string): Outputs {
+  return dashboard === undefined
+    ? {}
+    : { dashboard_url: { value: dashboard.url, description: `CloudWatch dashboard of ${what}` } };
 }
 
 /** Adds `outputs` to `stack`, in their order. */
@@ -271,12 +275,14 @@ function addOutputs(stack: TerraformStack, pipeline: WafLogPipeline): void {
     cortex_collector_settings: collector,
     ...archiveFirst
   } = archiveOutputs(pipeline.archive, pipeline.alarmTopic);
-  const { failure_queue_url: failureQueue, processor_function_name: processorFunction } = forwarderOutputs(
-    pipeline.forwarder,
-  );
+  const { processor_function_name: processorFunction, ...failures } = forwarderOutputs(pipeline.forwarder);
   addStackOutputs(stack, {
     ...archiveFirst,
-    failure_queue_url: failureQueue!,
+    ...failures,
+    ...dashboardOutput(
+      pipeline.dashboard,
+      "the whole path: log events in vs forwarded, processor, failure store, queues, alarms",
+    ),
     cortex_reader_role_arn: readerRole!,
     processor_function_name: processorFunction!,
     cortex_collector_settings: collector!,

@@ -201,7 +201,7 @@ describe("cost command", () => {
       logGroupRetentionDays: 30,
       lifecycle: { infrequentAccessDays: 45, glacierDays: 120, deepArchiveDays: 400, expirationDays: 1000 },
       processor: { memoryMb: 1024, architecture: "x86_64", logRetentionDays: 14 },
-      alarms: { cloudwatch: 5, s3: 1 },
+      alarms: { cloudwatch: 1 + 5 + 2 * 5, s3: 1 },
       encryption: "kms",
       kmsKeyCreated: true,
     });
@@ -280,8 +280,20 @@ describe("cost command", () => {
 });
 
 describe("alarmCounts", () => {
-  it("counts every alarm on cloudwatch and the archive's two on s3 by default", () => {
-    expect(alarmCounts(defaultEnvironment())).toEqual({ cloudwatch: 7, s3: 2 });
+  it("counts every alarm metric on cloudwatch and the archive's two on s3 by default", () => {
+    // archive 2, forwarder 6, delivery alarms of the one log group 1 + 1 + 3.
+    expect(alarmCounts(defaultEnvironment())).toEqual({ cloudwatch: 13, s3: 2 });
+  });
+
+  it("counts the delivery alarms of every log group and the legacy queue's only while it is kept", () => {
+    expect(
+      alarmCounts(
+        parsedEnvironment({
+          wafLogGroupNames: ["aws-waf-logs-a", "aws-waf-logs-b"],
+          keepFailureQueue: false,
+        }),
+      ),
+    ).toEqual({ cloudwatch: 2 + 5 + 2 * 5, s3: 2 });
   });
 
   it("counts none when alarms are off", () => {

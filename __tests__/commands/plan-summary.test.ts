@@ -20,7 +20,7 @@ function fixture(name: string): PlanJson {
 }
 
 const WARNING_HEADER =
-  "> [!CAUTION]\n> **This plan deletes or replaces resources that hold data or grant access, or changes who may assume the Cortex role, use the KMS key or what Cortex may read. Check each line below before you approve.**\n>\n";
+  "> [!CAUTION]\n> **This plan deletes or replaces resources that hold data or grant access, changes who may get in, or lowers the protection of archived objects. Check each line below before you approve.**\n>\n";
 
 /** The warning lines of a summary (`> - …`), in order. */
 function warningLines(markdown: string): string[] {
@@ -132,6 +132,105 @@ describe("summarizePlan", () => {
       "> - **trust policy change** `aws_iam_role.cortex-reader`: `assume_role_policy` of the Cortex reader role changes; it decides who may assume the role (the Cortex account and the external ID).",
     );
     expect(markdown).toContain("| `aws_iam_role.cortex-reader` | update | `assume_role_policy` |");
+  });
+
+  it("warns when the trust policy of any role changes, and says whom it now admits", () => {
+    expect(warningLines(summarizePlan(fixture("trust-policy-other-role.json")))).toEqual([
+      "> - **trust policy change** `aws_iam_role.Processor_Role_59F44976`: `assume_role_policy` changes; it decides who may assume the role; it admits new principals `arn:aws:iam::999988887777:root`; it names new accounts `999988887777`; it lets `arn:aws:iam::999988887777:root` in without conditions.",
+    ]);
+  });
+
+  it("warns when a bucket policy admits a new principal from another account without conditions", () => {
+    expect(warningLines(summarizePlan(fixture("bucket-policy-new-principal.json")))).toEqual([
+      "> - **access widened** `aws_s3_bucket_policy.LogArchiveBucket_Policy_E9D36E79`: the bucket policy admits new principals `arn:aws:iam::999988887777:role/partner-reader`.",
+      "> - **access widened** `aws_s3_bucket_policy.LogArchiveBucket_Policy_E9D36E79`: the bucket policy names new accounts `999988887777`.",
+      "> - **access widened** `aws_s3_bucket_policy.LogArchiveBucket_Policy_E9D36E79`: the bucket policy lets `arn:aws:iam::999988887777:role/partner-reader` in without conditions.",
+    ]);
+  });
+
+  it("warns when a queue policy names a new account in its conditions", () => {
+    expect(warningLines(summarizePlan(fixture("queue-policy-new-account.json")))).toEqual([
+      "> - **access widened** `aws_sqs_queue_policy.NotificationQueues_QueuePolicy_4EAFDC54`: the queue policy names new accounts `999988887777`.",
+    ]);
+  });
+
+  it("warns when a key policy statement loses its conditions", () => {
+    expect(warningLines(summarizePlan(fixture("key-policy-condition-removed.json")))).toEqual([
+      "> - **access widened** `aws_kms_key_policy.PipelineKeyPolicy_9E9AED19`: the key policy lets `service:s3.amazonaws.com` in without conditions.",
+      `> - **key policy update** \`aws_kms_key_policy.PipelineKeyPolicy_9E9AED19\`: ${KEY_POLICY_WARNING}`,
+    ]);
+  });
+
+  it("warns when a policy is created for a bucket that already exists, letting everyone in", () => {
+    expect(warningLines(summarizePlan(fixture("bucket-policy-created-for-existing-bucket.json")))).toEqual([
+      "> - **access widened** `aws_s3_bucket_policy.Imported_Policy_1A2B3C4D`: the bucket policy admits new principals `*`.",
+      "> - **access widened** `aws_s3_bucket_policy.Imported_Policy_1A2B3C4D`: the bucket policy lets `*` in without conditions.",
+    ]);
+  });
+
+  it("says when a new policy is known only at apply and cannot be checked", () => {
+    expect(warningLines(summarizePlan(fixture("queue-policy-unknown.json")))).toEqual([
+      "> - **access unknown** `aws_sqs_queue_policy.NotificationQueues_QueuePolicy_4EAFDC54`: the new queue policy is known only at apply, so who it lets in cannot be checked here; review the configuration change that causes it.",
+    ]);
+  });
+
+  it("does not warn when a policy only adds a denial or a condition", () => {
+    expect(summarizePlan(fixture("queue-policy-tightened.json"))).not.toContain("[!CAUTION]");
+  });
+
+  it("does not warn about the policies of a first deploy, whose resources are created in the same plan", () => {
+    const plan = parsePlanJson(
+      JSON.stringify({
+        format_version: "1.2",
+        resource_changes: [
+          {
+            address: "aws_sqs_queue_policy.q",
+            mode: "managed",
+            type: "aws_sqs_queue_policy",
+            name: "q",
+            change: {
+              actions: ["create"],
+              before: null,
+              after: { policy: '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"sqs:*"}]}' },
+              after_unknown: { queue_url: true },
+            },
+          },
+        ],
+      }),
+      "inline.json",
+    );
+    expect(summarizePlan(plan)).not.toContain("[!CAUTION]");
+  });
+
+  it("warns to drain the legacy failure queue before it is deleted", () => {
+    expect(warningLines(summarizePlan(fixture("failure-queue-delete.json")))).toEqual([
+      "> - **delete** `aws_sqs_queue.Processor_FailureQueue_2902D141`: the legacy failure queue: every message in it is an event the processor gave up on and that is in no bucket; drain it with `npm run redrive -- --env <env>` first (redrive says when it is empty), and only then remove it with `keepFailureQueue: false`.",
+    ]);
+  });
+
+  it("warns when the failure store would be replaced, naming what it holds", () => {
+    expect(warningLines(summarizePlan(fixture("failure-store-replace.json")))).toEqual([
+      "> - **replace** `aws_s3_bucket.FailureStore_Bucket_D469AA0E`: the failure store: it holds the on-failure records of events the processor gave up on; run `npm run redrive` before it goes.",
+    ]);
+  });
+
+  it("warns when versioning is suspended and the Object Lock retention shortened", () => {
+    expect(warningLines(summarizePlan(fixture("versioning-suspended.json")))).toEqual([
+      "> - **versioning suspended** `aws_s3_bucket_versioning.LogArchiveBucket_Versioning_4C481514`: S3 suspends versioning (it cannot be turned off); from then on an overwrite or delete of an object cannot be undone.",
+      "> - **Object Lock retention shortened** `aws_s3_bucket_object_lock_configuration.LogArchiveBucket_ObjectLock_0A1B2C3D`: new objects are protected for fewer days than before.",
+    ]);
+  });
+
+  it("never prints a condition value of a widened trust policy (the external ID)", () => {
+    const plan = fixture("trust-policy.json");
+    const after = plan.resource_changes![0]!.change.after as Record<string, string>;
+    after.assume_role_policy = after.assume_role_policy!.replace(
+      '"Principal":{"AWS":"arn:aws:iam::006742885340:root"}',
+      '"Principal":{"AWS":["arn:aws:iam::006742885340:root","arn:aws:iam::999988887777:root"]}',
+    );
+    const markdown = summarizePlan(plan);
+    expect(markdown).toContain("it admits new principals `arn:aws:iam::999988887777:root`");
+    expect(markdown).not.toContain("c4f1d2e3-7a8b-4c9d-8e1f-5a6b7c8d9e0f");
   });
 
   it("warns when the KMS key and its key policy are deleted, not for the alias", () => {

@@ -117,12 +117,13 @@ describe("parseConfig defaults", () => {
         gzipLevel: 6,
         logRetentionDays: 30,
       },
-      cortex: { accountId: "006742885340", fedramp: false },
+      cortex: { accountId: "006742885340", fedramp: false, customAccount: false },
       tags: {},
       terraformCloud: undefined,
       alarms: {
         enabled: true,
         email: [],
+        failureRecords: { enabled: true, threshold: 0 },
         failureQueueMessages: { enabled: true, threshold: 0 },
         deadLetterQueueMessages: { enabled: true, threshold: 0 },
         processorErrors: { enabled: true, threshold: 0 },
@@ -130,8 +131,15 @@ describe("parseConfig defaults", () => {
         notificationQueueAge: { enabled: true, thresholdSeconds: 1800 },
         noInvocations: { enabled: true, windowMinutes: 60 },
         destinationDeliveryFailures: { enabled: true, threshold: 0 },
+        deliveryErrors: { enabled: true, threshold: 0 },
+        deliveryThrottling: { enabled: true, threshold: 0 },
+        skippedLogEvents: { enabled: true, thresholdPercent: 10 },
       },
       encryption: { type: "sse" },
+      versioning: { enabled: true, noncurrentVersionExpirationDays: 30 },
+      failureStore: { retentionDays: 30, noncurrentVersionExpirationDays: 7 },
+      keepFailureQueue: true,
+      waf: undefined,
     });
   });
 
@@ -143,7 +151,38 @@ describe("parseConfig defaults", () => {
     expect(parsedEnvironment({ cortex: { fedramp: true } }).cortex).toEqual({
       accountId: "685269782068",
       fedramp: true,
+      customAccount: false,
     });
+  });
+
+  it("refuses a Cortex account that is not one of Cortex's, unless a custom account is meant", () => {
+    expect(environmentIssues({ cortex: { accountId: "111122223333" } })).toEqual([
+      {
+        path: "environments.dev.cortex.accountId",
+        message:
+          'must be the account Cortex assumes roles from, 006742885340 (commercial) or 685269782068 (FedRAMP); set cortex.customAccount: true if another account is really meant, got "111122223333"',
+      },
+    ]);
+    expect(parsedEnvironment({ cortex: { accountId: "111122223333", customAccount: true } }).cortex).toEqual({
+      accountId: "111122223333",
+      fedramp: false,
+      customAccount: true,
+    });
+  });
+
+  it("takes the failure store, versioning and Object Lock settings", () => {
+    const env = parsedEnvironment({
+      failureStore: { retentionDays: 60, bucketName: "dev-waf-failures" },
+      keepFailureQueue: false,
+      versioning: { noncurrentVersionExpirationDays: 90 },
+      objectLock: { mode: "GOVERNANCE", retentionDays: 400 },
+    });
+    expect([env.failureStore, env.keepFailureQueue, env.versioning, env.objectLock]).toEqual([
+      { bucketName: "dev-waf-failures", retentionDays: 60, noncurrentVersionExpirationDays: 7 },
+      false,
+      { enabled: true, noncurrentVersionExpirationDays: 90 },
+      { mode: "GOVERNANCE", retentionDays: 400 },
+    ]);
   });
 
   it("names the Terraform Cloud workspace after the stack by default", () => {

@@ -168,6 +168,7 @@ describe("the estate's archive stack", () => {
       "bucket_name",
       "cortex_collector_settings",
       "cortex_reader_role_arn",
+      "dashboard_url",
       "dead_letter_queue_url",
       "notification_queue_arn",
       "notification_queue_url",
@@ -229,6 +230,14 @@ describe("the estate's source stacks", () => {
       source_account: ARCHIVE_ACCOUNT,
       source_arn: `arn:aws:logs:us-east-1:${ARCHIVE_ACCOUNT}:log-group:aws-waf-logs-*:*`,
     });
+  });
+
+  it("keep on-failure records in a failure store of their own, and have no legacy failure queue", () => {
+    const tf = synthesizeEstate()[CLOUDFRONT]!;
+    const buckets = Object.values(resourcesOfType(tf, "aws_s3_bucket")).map((bucket) => bucket.bucket);
+
+    expect(buckets).toEqual([`waf-log-pipeline-estate-failures-${ARCHIVE_ACCOUNT}-us-east-1`]);
+    expect(resourcesOfType(tf, "aws_sqs_queue")).toEqual({});
   });
 
   it("forget no earlier per-log-group permissions (estate stacks never had them)", () => {

@@ -1,6 +1,7 @@
 // Issue 5: "The offline plan passes with encryption on", with the alarms and their e-mail topic on.
 // Synthesizes the test configuration __tests__/fixtures/config/kms-alarms.json (environment `kms`:
-// the stack creates the key; environment `byok`: an existing key ARN, one alarm off) and runs the
+// the stack creates the key; environment `byok`: an existing key ARN, one alarm off, the legacy failure
+// queue removed, Object Lock on) and runs the
 // offline terraform validate and plan of issue 3 on each stack. Needs the Lambda bundle
 // (`npm run build`), terraform and the provider mirror; where those are missing it says why and skips.
 import { mkdtemp, rm } from "node:fs/promises";
@@ -80,13 +81,58 @@ describe("offline terraform plan with a customer-managed key and alarms", () => 
     },
   );
 
-  it.skipIf(skip)("plans the seven alarms, an encrypted topic and one subscription per address", () => {
-    expect([
-      countOf("kms", "aws_cloudwatch_metric_alarm"),
-      countOf("kms", "aws_sns_topic"),
-      countOf("kms", "aws_sns_topic_policy"),
-      countOf("kms", "aws_sns_topic_subscription"),
-    ]).toEqual([7, 1, 1, 2]);
+  it.skipIf(skip)(
+    "plans the eight alarms, the three delivery alarms of the log group, an encrypted topic and one subscription per address",
+    () => {
+      expect([
+        countOf("kms", "aws_cloudwatch_metric_alarm"),
+        countOf("kms", "aws_sns_topic"),
+        countOf("kms", "aws_sns_topic_policy"),
+        countOf("kms", "aws_sns_topic_subscription"),
+      ]).toEqual([8 + 3, 1, 1, 2]);
+    },
+  );
+
+  it.skipIf(skip)(
+    "plans the delivery alarms' Metrics Insights queries and metric math as Terraform accepts them",
+    () => {
+      const queries = planned("kms")
+        .filter(
+          (c) =>
+            c.type === "aws_cloudwatch_metric_alarm" &&
+            (c.after.metric_query as unknown[] | undefined)?.length,
+        )
+        .map((c) => (c.after.metric_query as { expression?: string }[]).map((q) => q.expression || "metric"));
+      expect(queries).toEqual([
+        [`SELECT SUM(DeliveryErrors) FROM "AWS/Logs" WHERE LogGroupName = 'aws-waf-logs-example'`],
+        [`SELECT SUM(DeliveryThrottling) FROM "AWS/Logs" WHERE LogGroupName = 'aws-waf-logs-example'`],
+        ["metric", "metric", "metric", expect.stringMatching(/^IF\(incoming > 0, /)],
+      ]);
+    },
+  );
+
+  it.skipIf(skip)(
+    "plans the failure store encrypted with the key of its own region, the archive's here",
+    () => {
+      const encryption = planned("byok").filter(
+        (c) => c.type === "aws_s3_bucket_server_side_encryption_configuration",
+      );
+      expect(
+        encryption.map(
+          (c) =>
+            (
+              c.after.rule as { apply_server_side_encryption_by_default: { kms_master_key_id: string }[] }[]
+            )[0]!.apply_server_side_encryption_by_default[0]!.kms_master_key_id,
+        ),
+      ).toEqual([EXISTING_KEY, EXISTING_KEY]);
+    },
+  );
+
+  it.skipIf(skip)("plans Object Lock as its own resource, the bucket without object_lock_enabled", () => {
+    const lock = planned("byok").filter((c) => c.type === "aws_s3_bucket_object_lock_configuration");
+    expect(lock.map((c) => [c.after.object_lock_enabled, c.after.rule])).toEqual([
+      ["Enabled", [{ default_retention: [{ mode: "GOVERNANCE", days: 30, years: null }] }]],
+    ]);
   });
 
   it.skipIf(skip)("plans the no-invocations alarm over the configured window, missing data breaching", () => {
@@ -103,10 +149,10 @@ describe("offline terraform plan with a customer-managed key and alarms", () => 
       countOf("byok", "aws_kms_key_policy"),
       byok.filter((c) => c.type === "aws_sqs_queue").map((c) => c.after.kms_master_key_id),
       byok.filter((c) => c.type === "aws_sns_topic").map((c) => c.after.kms_master_key_id),
-    ]).toEqual([0, 0, [EXISTING_KEY, EXISTING_KEY, EXISTING_KEY], [EXISTING_KEY]]);
+    ]).toEqual([0, 0, [EXISTING_KEY, EXISTING_KEY], [EXISTING_KEY]]);
   });
 
-  it.skipIf(skip)("plans only the alarms that are on", () => {
-    expect(countOf("byok", "aws_cloudwatch_metric_alarm")).toBe(6);
+  it.skipIf(skip)("plans only the alarms that are on, and none for a removed failure queue", () => {
+    expect(countOf("byok", "aws_cloudwatch_metric_alarm")).toBe(8 - 2 + 3);
   });
 });

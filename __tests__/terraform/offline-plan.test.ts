@@ -28,23 +28,28 @@ const environments = Object.keys(config.environments).sort();
 
 /**
  * The resources one environment plans, by Terraform type, with their counts: what issue 3 lists,
- * plus what the environment's configuration turns on (issue 5's alarms and key, issue 6's WAF side).
+ * plus what the environment's configuration turns on (issue 5's alarms and key, issue 6's WAF side,
+ * issue 11's failure store, delivery alarms, dashboard, versioning and Object Lock).
  */
 function expectedResources(env: EnvironmentConfig): Record<string, number> {
   const logGroups = env.wafLogGroupNames.length;
+  const queues = env.keepFailureQueue ? 3 : 2;
   const counts: Record<string, number> = {
-    // Bucket: the bucket, public access block, BucketOwnerEnforced, SSE-S3, TLS-only policy, lifecycle.
-    aws_s3_bucket: 1,
-    aws_s3_bucket_public_access_block: 1,
-    aws_s3_bucket_ownership_controls: 1,
-    aws_s3_bucket_server_side_encryption_configuration: 1,
-    aws_s3_bucket_policy: 1,
-    aws_s3_bucket_lifecycle_configuration: 1,
-    // Queues: notification queue, its dead-letter queue, the processor's failure queue; a queue
-    // policy on each (the notification queue's lets S3 send; all three deny requests without TLS,
+    // Buckets: the log bucket and the failure store (issue 11), each with public access block,
+    // BucketOwnerEnforced, default encryption, TLS-only policy, lifecycle and versioning (the failure
+    // store always, the log bucket by default).
+    aws_s3_bucket: 2,
+    aws_s3_bucket_public_access_block: 2,
+    aws_s3_bucket_ownership_controls: 2,
+    aws_s3_bucket_server_side_encryption_configuration: 2,
+    aws_s3_bucket_policy: 2,
+    aws_s3_bucket_lifecycle_configuration: 2,
+    aws_s3_bucket_versioning: env.versioning.enabled ? 2 : 1,
+    // Queues: notification queue, its dead-letter queue and, while kept, the legacy failure queue; a
+    // queue policy on each (the notification queue's lets S3 send; all deny requests without TLS,
     // security rule WLP-SQS-1), the redrive policy and the DLQ's redrive-allow policy; one notification.
-    aws_sqs_queue: 3,
-    aws_sqs_queue_policy: 3,
+    aws_sqs_queue: queues,
+    aws_sqs_queue_policy: queues,
     aws_sqs_queue_redrive_policy: 1,
     aws_sqs_queue_redrive_allow_policy: 1,
     aws_s3_bucket_notification: 1,
@@ -58,15 +63,20 @@ function expectedResources(env: EnvironmentConfig): Record<string, number> {
     // One Lambda permission for every aws-waf-logs-* log group; a subscription filter per log group.
     aws_lambda_permission: 1,
     aws_cloudwatch_log_subscription_filter: logGroups,
+    // Issue 11: the dashboard of the whole path.
+    aws_cloudwatch_dashboard: 1,
   };
   const add = (type: string, n: number) => {
     if (n > 0) counts[type] = (counts[type] ?? 0) + n;
   };
-  // Issue 5: one alarm per enabled alarm; an SNS topic with its policy and a subscription per address.
+  add("aws_s3_bucket_object_lock_configuration", env.objectLock === undefined ? 0 : 1);
+  // Issue 5: one alarm per enabled alarm (issue 11: failure records, and three delivery alarms per log
+  // group); an SNS topic with its policy and a subscription per address.
   const { alarms } = env;
   if (alarms.enabled) {
     const each = [
-      alarms.failureQueueMessages,
+      alarms.failureRecords,
+      ...(env.keepFailureQueue ? [alarms.failureQueueMessages] : []),
       alarms.deadLetterQueueMessages,
       alarms.processorErrors,
       alarms.processorThrottles,
@@ -74,7 +84,11 @@ function expectedResources(env: EnvironmentConfig): Record<string, number> {
       alarms.noInvocations,
       alarms.destinationDeliveryFailures,
     ];
-    add("aws_cloudwatch_metric_alarm", each.filter((alarm) => alarm.enabled).length);
+    const perLogGroup = [alarms.deliveryErrors, alarms.deliveryThrottling, alarms.skippedLogEvents];
+    add(
+      "aws_cloudwatch_metric_alarm",
+      each.filter((alarm) => alarm.enabled).length + logGroups * perLogGroup.filter((a) => a.enabled).length,
+    );
     if (alarms.email.length > 0) {
       add("aws_sns_topic", 1);
       add("aws_sns_topic_policy", 1);

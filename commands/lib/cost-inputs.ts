@@ -8,20 +8,34 @@
  * manages the log group). Without `--env`, the configuration schema's defaults for a minimal
  * environment are used, so the defaults here are always the stack's defaults.
  */
-import { archiveAlarmNames, forwarderAlarmNames } from "../../src/constructs/names";
+import { archiveAlarmNames, deliveryAlarmNames, forwarderAlarmNames } from "../../src/constructs/names";
 import { type EnvironmentConfig, parseConfig } from "../../src/config";
 import { DEFAULT_WAF_LOG_RETENTION_DAYS } from "../../src/constructs/waf-logging";
 import { ASSUMPTIONS } from "./cost-assumptions";
 import type { CostInputs, SourceType } from "./cost-model";
 
 /** An alarm of the archive or of the forwarder, by its key in the `alarms` configuration. */
-type AlarmKey = keyof ReturnType<typeof archiveAlarmNames> | keyof ReturnType<typeof forwarderAlarmNames>;
+type AlarmKey =
+  | keyof ReturnType<typeof archiveAlarmNames>
+  | keyof ReturnType<typeof forwarderAlarmNames>
+  | keyof ReturnType<typeof deliveryAlarmNames>;
 
-/** Alarms the archive (WafLogArchive) has, which the s3 source keeps; the forwarder's watch the processor and its failure queue. */
+/** Alarms the archive (WafLogArchive) has, which the s3 source keeps; the forwarder's watch the processor and its failure store. */
 export const ARCHIVE_ALARM_KEYS = Object.keys(archiveAlarmNames("")) as readonly AlarmKey[];
 
-/** Every alarm of a pipeline: the archive's and the forwarder's. */
-const ALARM_KEYS = [...ARCHIVE_ALARM_KEYS, ...Object.keys(forwarderAlarmNames(""))] as readonly AlarmKey[];
+/** The forwarder's own alarms (one metric each). */
+const FORWARDER_ALARM_KEYS = Object.keys(forwarderAlarmNames("")) as readonly AlarmKey[];
+
+/**
+ * Metrics each delivery alarm of a log group is billed for: one for the Metrics Insights queries
+ * (each adds up the one subscription series of the log group), three for the skipped-log-events metric
+ * math (incoming and forwarded by two dimension sets).
+ */
+export const DELIVERY_ALARM_METRICS: Readonly<Record<keyof ReturnType<typeof deliveryAlarmNames>, number>> = {
+  deliveryErrors: 1,
+  deliveryThrottling: 1,
+  skippedLogEvents: 3,
+};
 
 /** Log events per subscription batch when the command line gives none. */
 export const DEFAULT_EVENTS_PER_BATCH = 20;
@@ -72,12 +86,25 @@ export function defaultEnvironment(): EnvironmentConfig {
   return config.environments.default!;
 }
 
-/** The number of alarms each source type has in `environment` (0 when alarms are off). */
+/**
+ * The number of alarm metrics (what CloudWatch bills an alarm for) each source type has in
+ * `environment`: the archive's alarms, the forwarder's (the legacy failure queue's only while it is
+ * kept) and, per WAF log group, its delivery alarms. 0 when alarms are off.
+ */
 export function alarmCounts(environment: EnvironmentConfig): Record<SourceType, number> {
   const { alarms } = environment;
-  const enabled = (keys: readonly AlarmKey[]) =>
-    alarms.enabled ? keys.filter((key) => alarms[key].enabled).length : 0;
-  return { cloudwatch: enabled(ALARM_KEYS), s3: enabled(ARCHIVE_ALARM_KEYS) };
+  if (!alarms.enabled) return { cloudwatch: 0, s3: 0 };
+  const on = (key: AlarmKey) =>
+    alarms[key].enabled && (key !== "failureQueueMessages" || environment.keepFailureQueue);
+  const archive = ARCHIVE_ALARM_KEYS.filter(on).length;
+  const forwarder = FORWARDER_ALARM_KEYS.filter(on).length;
+  const perLogGroup = (Object.keys(DELIVERY_ALARM_METRICS) as (keyof typeof DELIVERY_ALARM_METRICS)[])
+    .filter(on)
+    .reduce((sum, key) => sum + DELIVERY_ALARM_METRICS[key], 0);
+  return {
+    cloudwatch: archive + forwarder + perLogGroup * environment.wafLogGroupNames.length,
+    s3: archive,
+  };
 }
 
 /**

@@ -103,7 +103,7 @@ export interface CostInputs {
   readonly lifecycle: CostLifecycle;
   /** Whether objects under 128 KB move to GLACIER and DEEP_ARCHIVE (`varies_by_storage_class`); the stack's default is no. */
   readonly transitionSmallObjects: boolean;
-  /** CloudWatch alarms each source type has. */
+  /** CloudWatch alarm metrics each source type has (an alarm on metric math counts each metric). */
   readonly alarms: Readonly<Record<SourceType, number>>;
   /** Encryption at rest: SSE-S3/SSE-SQS, or a customer-managed KMS key. */
   readonly encryption: "sse" | "kms";
@@ -399,7 +399,7 @@ function archiveLines(
       "cloudwatch-alarms",
       "CloudWatch alarms",
       inputs.alarms[source],
-      "alarms",
+      "alarm metrics",
       inputs.alarms[source] * PRICES.cloudWatchAlarm.usd,
     ),
   ];

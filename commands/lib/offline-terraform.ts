@@ -25,7 +25,7 @@
  */
 import archiver from "archiver";
 import { execFile } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -47,10 +47,12 @@ export function pluginMirrorDir(env: Readonly<Record<string, string | undefined>
 }
 
 /**
- * Placeholder value of the `cortex_external_id` variable for offline plans (a UUIDv4, the form
- * users are told to choose). It is sensitive in the stack, so it never shows in the plan output.
+ * Value of the `cortex_external_id` variable for offline plans: a random UUIDv4 (the form users are
+ * told to choose), new in every process, so no fixed value in this repository could pass the reader
+ * role's preconditions and be copied into a deployment. It is sensitive in the stack, so it never
+ * shows in the plan output.
  */
-export const PLACEHOLDER_EXTERNAL_ID = "2f0c8e4e-6a1b-4c3d-9e8f-7a6b5c4d3e2f";
+export const PLACEHOLDER_EXTERNAL_ID: string = randomUUID();
 
 /** Placeholder static credentials: never valid, never sent anywhere (no refresh, no apply). */
 const PLACEHOLDER_ACCESS_KEY = "AKIAOFFLINEPLACEHOLDER";
@@ -700,5 +702,88 @@ export async function offlinePlanEach(
       }
     }
     return { validate: stack.validate, attempts };
+  });
+}
+
+/** Everything Terraform printed for one plan of {@link offlinePlanOutputs}. */
+export interface OfflinePlanOutputs {
+  /** Whether `terraform plan` succeeded. */
+  readonly ok: boolean;
+  /** stdout and stderr of `terraform plan -no-color -out=…`. */
+  readonly plan: { readonly stdout: string; readonly stderr: string };
+  /** stdout and stderr of `terraform plan -json` (machine-readable UI, one JSON object per line). */
+  readonly planJsonUi: { readonly stdout: string; readonly stderr: string };
+  /** `terraform show -json` of the saved plan, when the plan succeeded; otherwise undefined. */
+  readonly showJson: string | undefined;
+}
+
+/** Runs Terraform and resolves with its exit code and output, whatever the exit code. */
+async function runTerraformCapturing(
+  bin: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync(bin, args, { cwd, env, maxBuffer: 256 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failure.code ?? 1, stdout: failure.stdout ?? "", stderr: failure.stderr ?? "" };
+  }
+}
+
+/**
+ * Like {@link offlinePlanEach}, but returns every byte Terraform printed for each variable set: the
+ * human plan (stdout, stderr), the machine-readable `plan -json` UI output, and `show -json` of the
+ * saved plan when there is one. For checks that a value never appears in any output.
+ *
+ * @throws OfflineTerraformError when `init` fails, or `validate` reports any error or warning
+ */
+export async function offlinePlanOutputs(
+  stackDir: string,
+  variableSets: readonly Readonly<Record<string, string>>[],
+  options: Pick<OfflinePlanOptions, "pluginDir" | "terraformBin"> = {},
+): Promise<readonly OfflinePlanOutputs[]> {
+  return withValidatedStack(stackDir, options, async (stack) => {
+    const results: OfflinePlanOutputs[] = [];
+    for (const [index, values] of variableSets.entries()) {
+      const all: Record<string, string> = {};
+      if (stack.variables.includes("cortex_external_id")) all.cortex_external_id = PLACEHOLDER_EXTERNAL_ID;
+      Object.assign(all, values);
+      const varArgs = Object.entries(all).flatMap(([name, value]) => ["-var", `${name}=${value}`]);
+      const common = ["plan", "-input=false", "-refresh=false", "-lock=false", "-no-color"];
+      const planFile = `attempt-${index}.tfplan`;
+      const plan = await runTerraformCapturing(
+        stack.bin,
+        [...common, `-out=${planFile}`, ...varArgs],
+        stack.stackCopy,
+        stack.env,
+      );
+      const planJsonUi = await runTerraformCapturing(
+        stack.bin,
+        [...common, "-json", ...varArgs],
+        stack.stackCopy,
+        stack.env,
+      );
+      const showJson =
+        plan.code === 0
+          ? (
+              await runTerraform(
+                stack.bin,
+                ["show", "-json", "-no-color", planFile],
+                stack.stackCopy,
+                stack.env,
+              )
+            ).stdout
+          : undefined;
+      results.push({
+        ok: plan.code === 0,
+        plan: { stdout: plan.stdout, stderr: plan.stderr },
+        planJsonUi: { stdout: planJsonUi.stdout, stderr: planJsonUi.stderr },
+        showJson,
+      });
+    }
+    return results;
   });
 }

@@ -1,9 +1,14 @@
 /**
  * Markdown summary of a Terraform plan for a pull-request comment: counts, a table of every
- * changed resource, and a warning block when the plan deletes or replaces something that holds
- * data or grants access (the bucket, a queue, a log group, the Cortex reader role, the KMS key), or
- * changes who may assume the Cortex reader role, who may use the KMS key (its key policy) or what the
- * Cortex reader role may read (its inline policy).
+ * changed resource, and a warning block when the plan
+ * - deletes or replaces something that holds data or grants access (a bucket, a queue, a log group,
+ *   the Cortex reader role, the KMS key), the legacy failure queue with a note to drain it first;
+ * - widens who gets in, on any resource: a changed trust policy of any IAM role, a bucket, queue, topic
+ *   or key policy that admits a new principal or account or lets one in without conditions (see
+ *   `policy-access.ts`), a policy that becomes known only at apply, and changes of the KMS key policy
+ *   or of what the Cortex reader role may read;
+ * - lowers the archive's integrity: S3 Versioning suspended or removed, S3 Object Lock removed,
+ *   replaced or its retention shortened.
  *
  * Sensitive values never appear in the output: it prints resource addresses, actions and
  * attribute NAMES only, and as a second guard it redacts every value that the plan marks
@@ -15,12 +20,16 @@
 import { isDeepStrictEqual } from "node:util";
 import { resourceNames, stackName } from "../../src/naming.js";
 import type { PlanJson, ResourceChange } from "./plan-json.js";
+import { widenings } from "./policy-access.js";
 
 /** Name suffix of the Cortex reader role (`waf-log-pipeline-<env>-cortex-reader`, from src/naming.ts). */
 export const CORTEX_READER_ROLE_SUFFIX = resourceNames("x").cortexReaderRole.slice(stackName("x").length);
 
 /** Address fragment of the Cortex reader role's resources: the construct id `CortexReaderRole` of the stack. */
 export const CORTEX_READER_CONSTRUCT_ID = "CortexReaderRole";
+
+/** Name suffix of the legacy failure queue (`waf-log-pipeline-<env>-processor-failures`). */
+export const FAILURE_QUEUE_SUFFIX = resourceNames("x").failureQueue.slice(stackName("x").length);
 
 /** Text that replaces a sensitive value wherever it would appear. */
 export const REDACTED = "(sensitive)";
@@ -193,13 +202,24 @@ export function isCortexReaderPolicy(rc: ResourceChange): boolean {
   );
 }
 
+/** Whether `rc` is a forwarder's failure store: by its construct id, or a name like `<name>-failures-<account>-<region>`. */
+export function isFailureStore(rc: ResourceChange): boolean {
+  return (
+    rc.address.includes("FailureStore") || /-failures-\d{12}-[a-z0-9-]+$/.test(nameOf(rc, "bucket") ?? "")
+  );
+}
+
 /** What a resource holds, for the warning, or undefined when deleting it loses nothing. */
 function holds(rc: ResourceChange): string | undefined {
   switch (rc.type) {
     case "aws_s3_bucket":
-      return "the log bucket: it holds the archived WAF logs that Cortex reads";
+      return isFailureStore(rc)
+        ? "the failure store: it holds the on-failure records of events the processor gave up on; run `npm run redrive` before it goes"
+        : "the log bucket: it holds the archived WAF logs that Cortex reads";
     case "aws_sqs_queue":
-      return "a queue: it holds messages not yet processed (S3 notifications for Cortex, dead letters or failed events)";
+      return nameOf(rc, "name")?.endsWith(FAILURE_QUEUE_SUFFIX)
+        ? "the legacy failure queue: every message in it is an event the processor gave up on and that is in no bucket; drain it with `npm run redrive -- --env <env>` first (redrive says when it is empty), and only then remove it with `keepFailureQueue: false`"
+        : "a queue: it holds messages not yet processed (S3 notifications for Cortex, dead letters or failed events)";
     case "aws_cloudwatch_log_group":
       return nameOf(rc, "name")?.startsWith("/aws/lambda/")
         ? "the processor's log group: it holds the processor's logs"
@@ -215,6 +235,89 @@ function holds(rc: ResourceChange): string | undefined {
   }
 }
 
+/**
+ * Resource types whose policy decides who gets in, the attribute that holds it, and the attribute
+ * naming the existing resource a separate policy resource attaches to (a policy created for a resource
+ * that is itself new is part of a first deploy, not a widening).
+ */
+const POLICY_RESOURCES: Readonly<Record<string, { policy: string; target?: string; what: string }>> = {
+  aws_s3_bucket_policy: { policy: "policy", target: "bucket", what: "bucket policy" },
+  aws_s3_bucket: { policy: "policy", what: "bucket policy" },
+  aws_sqs_queue_policy: { policy: "policy", target: "queue_url", what: "queue policy" },
+  aws_sqs_queue: { policy: "policy", what: "queue policy" },
+  aws_kms_key_policy: { policy: "policy", target: "key_id", what: "key policy" },
+  aws_kms_key: { policy: "policy", what: "key policy" },
+  aws_sns_topic_policy: { policy: "policy", target: "arn", what: "topic policy" },
+};
+
+/** Whether `attribute` of the change's `after` is known only at apply. */
+function unknownAfter(rc: ResourceChange, attribute: string): boolean {
+  const unknown = asRecord(rc.change.after_unknown)[attribute];
+  return unknown !== undefined && unknown !== false;
+}
+
+/** Warning lines about who gets in through a policy of `rc` (see {@link POLICY_RESOURCES}). */
+function accessWarnings(rc: ResourceChange, kind: ChangeKind | undefined): string[] {
+  const spec = POLICY_RESOURCES[rc.type];
+  if (spec === undefined || kind === undefined || kind === "delete" || kind === "forget") return [];
+  const before = kind === "create" ? undefined : asRecord(rc.change.before)[spec.policy];
+  const after = asRecord(rc.change.after)[spec.policy];
+  if (kind === "create") {
+    // A policy for a resource created in the same plan belongs to a first deploy.
+    if (spec.target === undefined || unknownAfter(rc, spec.target)) return [];
+  }
+  if (unknownAfter(rc, spec.policy)) {
+    return kind === "create" && before === undefined && spec.target === undefined
+      ? []
+      : [
+          `- **access unknown** \`${rc.address}\`: the new ${spec.what} is known only at apply, so who it lets in cannot be checked here; review the configuration change that causes it.`,
+        ];
+  }
+  if (typeof after !== "string" || after === "" || (typeof before === "string" && before === after))
+    return [];
+  return widenings(before, after).map(
+    (widening) => `- **access widened** \`${rc.address}\`: the ${spec.what} ${widening}.`,
+  );
+}
+
+/** Warning lines about the integrity of archived objects: versioning and Object Lock. */
+function integrityWarnings(rc: ResourceChange, kind: ChangeKind | undefined): string[] {
+  if (rc.type === "aws_s3_bucket_versioning") {
+    const status = (attribute: "before" | "after") =>
+      (asRecord(rc.change[attribute]).versioning_configuration as { status?: string }[] | undefined)?.[0]
+        ?.status;
+    if (
+      kind === "delete" ||
+      (kind !== "create" && status("after") !== undefined && status("after") !== "Enabled")
+    ) {
+      return [
+        `- **versioning ${kind === "delete" ? "removed" : "suspended"}** \`${rc.address}\`: S3 suspends versioning (it cannot be turned off); from then on an overwrite or delete of an object cannot be undone.`,
+      ];
+    }
+  }
+  if (rc.type === "aws_s3_bucket_object_lock_configuration") {
+    const days = (attribute: "before" | "after") => {
+      const rule = (
+        asRecord(rc.change[attribute]).rule as
+          { default_retention?: { days?: number; years?: number; mode?: string }[] }[] | undefined
+      )?.[0];
+      const retention = rule?.default_retention?.[0];
+      return retention === undefined ? undefined : (retention.days ?? 0) + 365 * (retention.years ?? 0);
+    };
+    if (kind === "delete" || kind === "replace") {
+      return [
+        `- **Object Lock ${kind}** \`${rc.address}\`: the default retention of new objects is removed until it is configured again (S3 keeps Object Lock on for the bucket).`,
+      ];
+    }
+    if (kind === "update" && (days("after") ?? 0) < (days("before") ?? 0)) {
+      return [
+        `- **Object Lock retention shortened** \`${rc.address}\`: new objects are protected for fewer days than before.`,
+      ];
+    }
+  }
+  return [];
+}
+
 /** Lines of the warning block (without the `> ` quoting), one per risky change. */
 export function riskWarnings(plan: PlanJson): string[] {
   const warnings: string[] = [];
@@ -226,14 +329,25 @@ export function riskWarnings(plan: PlanJson): string[] {
       warnings.push(`- **${kind}** \`${rc.address}\`: ${what}.`);
     }
     if (
-      isCortexReaderRole(rc) &&
-      kind === "update" &&
+      rc.type === "aws_iam_role" &&
+      (kind === "update" || kind === "replace") &&
       changedAttributeNames(rc.change).includes("assume_role_policy")
     ) {
+      const cortex = isCortexReaderRole(rc)
+        ? " of the Cortex reader role changes; it decides who may assume the role (the Cortex account and the external ID)"
+        : " changes; it decides who may assume the role";
+      const wider = unknownAfter(rc, "assume_role_policy")
+        ? ["the new trust policy is known only at apply"]
+        : widenings(
+            asRecord(rc.change.before).assume_role_policy,
+            asRecord(rc.change.after).assume_role_policy,
+          );
       warnings.push(
-        `- **trust policy change** \`${rc.address}\`: \`assume_role_policy\` of the Cortex reader role changes; it decides who may assume the role (the Cortex account and the external ID).`,
+        `- **trust policy change** \`${rc.address}\`: \`assume_role_policy\`${cortex}${wider.length > 0 ? `; it ${wider.join("; it ")}` : ""}.`,
       );
     }
+    warnings.push(...accessWarnings(rc, kind));
+    warnings.push(...integrityWarnings(rc, kind));
     const changesAccess = kind === "update" || kind === "replace" || kind === "delete";
     if (rc.type === "aws_kms_key_policy" && changesAccess) {
       warnings.push(
@@ -271,7 +385,7 @@ export function summarizePlan(plan: PlanJson, options: SummaryOptions = {}): str
   if (warnings.length > 0) {
     lines.push(
       "> [!CAUTION]",
-      "> **This plan deletes or replaces resources that hold data or grant access, or changes who may assume the Cortex role, use the KMS key or what Cortex may read. Check each line below before you approve.**",
+      "> **This plan deletes or replaces resources that hold data or grant access, changes who may get in, or lowers the protection of archived objects. Check each line below before you approve.**",
       ">",
       ...warnings.map((warning) => `> ${warning}`),
       "",

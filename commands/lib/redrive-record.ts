@@ -1,6 +1,7 @@
 /**
- * The records Lambda sends to an on-failure destination (here: an SQS queue) for an asynchronous
- * invocation it gave up on, and how redrive reads them from SQS message bodies.
+ * The records Lambda sends to an on-failure destination (the failure store in S3, or the legacy SQS
+ * failure queue) for an asynchronous invocation it gave up on, and how redrive reads them from object
+ * and message bodies.
  *
  * Record shape: https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
  * ```json
@@ -82,31 +83,83 @@ export interface PayloadlessFailureRecord {
   readonly errorMessage: string | undefined;
 }
 
-/** A message body that is not an on-failure record, and why. */
+/** A body that is not an on-failure record, or the record of another function, account or region, and why. */
 export interface UnreadableFailureRecord {
   readonly ok: false;
-  /** What is wrong, naming the field, e.g. `requestContext.condition: expected a string ...`. */
+  /** True for a valid record of another function, account or region (it must not be replayed here). */
+  readonly refused: boolean;
+  /** What is wrong, naming the field (e.g. `requestContext.condition: expected a string ...`) or the origin. */
   readonly problem: string;
 }
 
+/** The function, account and region a record must be of to be replayed into the processor. */
+export interface ExpectedOrigin {
+  readonly functionName: string;
+  /** 12 digits. */
+  readonly accountId: string;
+  /** e.g. `us-east-1`. */
+  readonly region: string;
+}
+
+/** The parts of a Lambda function ARN (`arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]`). */
+export interface FunctionArnParts {
+  readonly region: string;
+  readonly accountId: string;
+  readonly functionName: string;
+}
+
+/** The region, account and name of a Lambda function ARN, or `undefined` for another string. */
+export function functionArnParts(arn: string): FunctionArnParts | undefined {
+  const parts = arn.split(":");
+  if (parts[0] !== "arn" || parts[2] !== "lambda" || parts[5] !== "function" || parts[6] === undefined) {
+    return undefined;
+  }
+  return { region: parts[3] ?? "", accountId: parts[4] ?? "", functionName: parts[6] };
+}
+
 /**
- * Reads an SQS message body as an on-failure destination record.
+ * Why a record whose `requestContext.functionArn` is `functionArn` must not be replayed into the
+ * `expected` function, or `undefined` when it is that function's: another function name, account or
+ * region (a record copied from elsewhere, or a destination shared by mistake). Names both sides.
+ */
+export function originProblem(functionArn: string, expected: ExpectedOrigin): string | undefined {
+  const found = functionArnParts(functionArn);
+  if (found === undefined)
+    return `the record names ${JSON.stringify(functionArn)}, not a Lambda function ARN`;
+  const differences = [
+    found.functionName !== expected.functionName
+      ? `function ${JSON.stringify(found.functionName)} (expected ${expected.functionName})`
+      : undefined,
+    found.accountId !== expected.accountId
+      ? `account ${JSON.stringify(found.accountId)} (expected ${expected.accountId})`
+      : undefined,
+    found.region !== expected.region
+      ? `region ${JSON.stringify(found.region)} (expected ${expected.region})`
+      : undefined,
+  ].filter((d): d is string => d !== undefined);
+  return differences.length === 0
+    ? undefined
+    : `the record is of another ${differences.join(", ")}: it must not be replayed into this function`;
+}
+
+/**
+ * Reads an object or message body as an on-failure destination record.
  *
- * @param body the message body (JSON text)
- * @param functionName when given, the record's `requestContext.functionArn` must name this function
- *   (a record of another function must not be replayed into this one)
+ * @param body the body (JSON text)
+ * @param expected when given, the record's `requestContext.functionArn` must name this function in this
+ *   account and region (a record of another function, account or region must not be replayed here)
  * @returns the record and its `requestPayload` as JSON text; the record with `requestPayload: undefined`
  *   when it has none (a valid record that cannot be replayed); or the problem. Never throws.
  */
 export function parseFailureRecord(
   body: string,
-  functionName?: string,
+  expected?: ExpectedOrigin,
 ): ParsedFailureRecord | PayloadlessFailureRecord | UnreadableFailureRecord {
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch (error) {
-    return { ok: false, problem: `the body is not JSON: ${(error as Error).message}` };
+    return { ok: false, refused: false, problem: `the body is not JSON: ${(error as Error).message}` };
   }
   const result = onFailureRecordSchema.safeParse(json);
   if (!result.success) {
@@ -114,17 +167,12 @@ export function parseFailureRecord(
       const path = issue.path.map(String).join(".");
       return `${path === "" ? "(body)" : path}: ${issue.message}`;
     });
-    return { ok: false, problem: `not a Lambda on-failure record: ${problems.join("; ")}` };
+    return { ok: false, refused: false, problem: `not a Lambda on-failure record: ${problems.join("; ")}` };
   }
   const record = result.data;
-  if (functionName !== undefined) {
-    const recordFunction = functionNameOfArn(record.requestContext.functionArn);
-    if (recordFunction !== functionName) {
-      return {
-        ok: false,
-        problem: `the record is for function ${JSON.stringify(recordFunction ?? record.requestContext.functionArn)}, not ${functionName}`,
-      };
-    }
+  if (expected !== undefined) {
+    const problem = originProblem(record.requestContext.functionArn, expected);
+    if (problem !== undefined) return { ok: false, refused: true, problem };
   }
   const response = record.responsePayload;
   const message =
@@ -136,13 +184,4 @@ export function parseFailureRecord(
   if (record.requestPayload === undefined)
     return { ok: true, record, requestPayload: undefined, errorMessage };
   return { ok: true, record, requestPayload: JSON.stringify(record.requestPayload), errorMessage };
-}
-
-/**
- * The function name in a Lambda function ARN
- * (`arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]`), or `undefined` for another string.
- */
-export function functionNameOfArn(arn: string): string | undefined {
-  const parts = arn.split(":");
-  return parts[0] === "arn" && parts[2] === "lambda" && parts[5] === "function" ? parts[6] : undefined;
 }

@@ -1,14 +1,16 @@
 /**
- * Redrive: replays the events the processor function gave up on. Its on-failure destination, an SQS
- * queue, holds one Lambda on-failure record per event (see `redrive-record.ts`). For each record,
- * redrive invokes the function synchronously with the record's `requestPayload` and deletes the
- * message only when that invocation succeeds; otherwise the message stays on the queue (its receive
- * count grows) and the error is counted. A record without `requestPayload` (Lambda leaves it out of
- * records over the size limit) cannot be replayed: it is reported with what it holds (timestamp,
- * request id, condition, error), counted separately and left on the queue.
+ * Redrive: replays the events the processor function gave up on. Lambda keeps one on-failure record
+ * per event (see `redrive-record.ts`) in the failure store, an S3 bucket (`aws/lambda/async/<function>/…`),
+ * and, before the failure store existed, in the failure queue (SQS). For each record, redrive invokes the
+ * function synchronously with the record's `requestPayload` and removes the record (DeleteObject,
+ * DeleteMessage) only when that invocation succeeds; otherwise the record stays where it is and the error
+ * is counted. A record of another function, account or region is refused, named, and left in place. A
+ * record without `requestPayload` (Lambda leaves it out of records over the destination's size limit)
+ * cannot be replayed: it is reported with what it holds, counted separately and left in place. A dry
+ * run reads and groups the records and changes nothing (queue messages are made visible again).
  *
- * Pure parts (grouping, the summary and its text) take and return plain values; `redrive()` does the
- * I/O through the SQS and Lambda clients it is given.
+ * Pure parts (grouping, the summary and its text, the exit code) take and return plain values;
+ * `redrive()` does the I/O through a {@link RecordStore} and the Lambda client it is given.
  */
 import {
   ChangeMessageVisibilityCommand,
@@ -17,8 +19,14 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from "@aws-sdk/client-s3";
 import { InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
-import { parseFailureRecord } from "./redrive-record";
+import { type ExpectedOrigin, parseFailureRecord } from "./redrive-record";
 
 /** Most messages one ReceiveMessage returns (an SQS limit). */
 export const RECEIVE_BATCH_SIZE = 10;
@@ -35,44 +43,71 @@ export const INVOKE_MARGIN_SECONDS = 30;
 /** Group key for records and invocations without an error message. */
 export const NO_ERROR_MESSAGE = "(no error message)";
 
-/** What to redrive, where. */
+/** What to redrive into. */
 export interface RedriveTarget {
-  /** Queue URL of the failure queue (from GetQueueUrl). */
-  readonly queueUrl: string;
   /** Name or ARN of the processor function, for Invoke. */
   readonly functionName: string;
-  /** Function name that records must name in `requestContext.functionArn`. */
-  readonly recordFunctionName: string;
+  /** The function, account and region every record must be of. */
+  readonly expected: ExpectedOrigin;
   /** The function's log group, e.g. `/aws/lambda/waf-log-pipeline-dev-processor`, named in reports. */
   readonly processorLogGroupName: string;
-  /** The function's timeout in seconds; sets how long received messages stay invisible. */
-  readonly functionTimeoutSeconds: number;
 }
 
 /** How to redrive. */
 export interface RedriveOptions {
-  /** List and group only: invoke nothing, delete nothing, make every received message visible again. */
+  /** Read and group only: invoke nothing, delete nothing. */
   readonly dryRun: boolean;
-  /** Stop after this many messages. @default no limit (until the queue is empty) */
+  /** Stop after this many records. @default no limit */
   readonly max?: number;
 }
 
-/** What happened to one received message. */
-export type MessageOutcome =
-  | { readonly kind: "redriven"; readonly messageId: string }
-  | { readonly kind: "still-failing"; readonly messageId: string; readonly error: string }
+/** One record as a store holds it. */
+export interface StoredRecord {
+  /** The object key, or the SQS message id. */
+  readonly id: string;
+  /** The record (JSON text), or why it could not be read. */
+  readonly body: { readonly text: string } | { readonly error: string };
+  /** What the store needs to remove or release it (receipt handle). */
+  readonly handle?: string;
+}
+
+/**
+ * Where on-failure records are kept. `records` yields each record once; `remove` deletes one whose
+ * event was redriven; `release` is called once at the end with every record not removed (the queue
+ * makes them visible again) and resolves with the errors it met, if any.
+ */
+export interface RecordStore {
+  /** `failure store` or `failure queue`. */
+  readonly kind: string;
+  /** `s3://<bucket>/<prefix>` or the queue URL. */
+  readonly location: string;
+  /** "left in the failure store" or "left on the queue", for reports. */
+  readonly left: string;
+  records(max: number): AsyncIterable<StoredRecord>;
+  /** Number of records, once known (S3 lists first); undefined for a queue. */
+  total(): number | undefined;
+  remove(record: StoredRecord): Promise<void>;
+  release(records: readonly StoredRecord[]): Promise<string[]>;
+}
+
+/** What happened to one record. */
+export type RecordOutcome =
+  | { readonly kind: "redriven"; readonly id: string }
+  | { readonly kind: "still-failing"; readonly id: string; readonly error: string }
   | {
       readonly kind: "would-redrive";
-      readonly messageId: string;
+      readonly id: string;
       readonly condition: string;
       readonly error: string;
     }
-  | { readonly kind: "not-a-record"; readonly messageId: string; readonly problem: string }
+  | { readonly kind: "not-a-record"; readonly id: string; readonly problem: string }
+  | { readonly kind: "refused"; readonly id: string; readonly problem: string }
+  | { readonly kind: "unreadable"; readonly id: string; readonly problem: string }
   | ({ readonly kind: "no-payload" } & PayloadlessRecord);
 
 /** An on-failure record without `requestPayload`: what it holds, and what the operator can do. */
 export interface PayloadlessRecord {
-  readonly messageId: string;
+  readonly id: string;
   /** The record's `timestamp` (ISO 8601): when Lambda gave up on the event. */
   readonly timestamp: string;
   /** `requestContext.requestId`: the request id in the function's log lines (START, END, REPORT). */
@@ -85,7 +120,7 @@ export interface PayloadlessRecord {
   readonly problem: string;
 }
 
-/** Messages with the same group key and how many there are. */
+/** Records with the same group key and how many there are. */
 export interface ErrorGroup {
   /** `requestContext.condition` (dry run only). */
   readonly condition?: string;
@@ -94,30 +129,52 @@ export interface ErrorGroup {
   readonly count: number;
 }
 
-/** The result of a run; `summary.text` formats it. */
+/** A record left in place, and why. */
+export interface LeftRecord {
+  readonly id: string;
+  readonly problem: string;
+}
+
+/** The result of a run over one store; {@link formatSummary} formats it. */
 export interface RedriveSummary {
+  /** `failure store` or `failure queue`. */
+  readonly store: string;
+  readonly location: string;
+  /** How the store says "left in place". */
+  readonly left: string;
   readonly dryRun: boolean;
-  /** Messages received (each counted once). */
+  /** Records found (each counted once). */
   readonly found: number;
-  /** Invoked successfully and deleted. */
+  /** Invoked successfully and removed. */
   readonly redriven: number;
-  /** Invoked again and failed again (or Invoke itself failed); left on the queue. */
+  /** Invoked again and failed again (or Invoke itself, or the removal, failed); left in place. */
   readonly stillFailing: number;
   /** Dry run: records that would be invoked. */
   readonly wouldRedrive: number;
-  /** Messages that are not on-failure records of the function; left on the queue. */
-  readonly notRecords: readonly { readonly messageId: string; readonly problem: string }[];
-  /** On-failure records without `requestPayload`, which cannot be replayed; left on the queue. */
+  /** Not on-failure records; left in place. */
+  readonly notRecords: readonly LeftRecord[];
+  /** Records of another function, account or region; left in place. */
+  readonly refused: readonly LeftRecord[];
+  /** Records that could not be read (GetObject failed); left in place. */
+  readonly unreadable: readonly LeftRecord[];
+  /** On-failure records without `requestPayload`, which cannot be replayed; left in place. */
   readonly noPayload: readonly PayloadlessRecord[];
-  /** Dry run: by condition and recorded error; otherwise: still-failing messages by their new error. Largest first. */
+  /** Dry run: by condition and recorded error; otherwise: still-failing records by their new error. Largest first. */
   readonly byError: readonly ErrorGroup[];
+  /** Errors making queue messages visible again at the end (each such message reappears later anyway). */
+  readonly releaseErrors: readonly string[];
 }
 
 /**
- * Groups outcomes into the summary. Groups are ordered by count (largest first), then by condition and
- * error text, so the output is the same on every run.
+ * Groups outcomes into the summary of one store. Groups are ordered by count (largest first), then by
+ * condition and error text, so the output is the same on every run.
  */
-export function summarize(outcomes: readonly MessageOutcome[], dryRun: boolean): RedriveSummary {
+export function summarize(
+  store: Pick<RecordStore, "kind" | "location" | "left">,
+  outcomes: readonly RecordOutcome[],
+  dryRun: boolean,
+  releaseErrors: readonly string[] = [],
+): RedriveSummary {
   const groups = new Map<string, ErrorGroup>();
   for (const outcome of outcomes) {
     if (outcome.kind !== "still-failing" && outcome.kind !== "would-redrive") continue;
@@ -136,52 +193,54 @@ export function summarize(outcomes: readonly MessageOutcome[], dryRun: boolean):
       (a.condition ?? "").localeCompare(b.condition ?? "") ||
       a.error.localeCompare(b.error),
   );
-  const count = (kind: MessageOutcome["kind"]) => outcomes.filter((o) => o.kind === kind).length;
+  const count = (kind: RecordOutcome["kind"]) => outcomes.filter((o) => o.kind === kind).length;
+  const left = (kind: "not-a-record" | "refused" | "unreadable"): LeftRecord[] =>
+    outcomes.flatMap((o) => (o.kind === kind ? [{ id: o.id, problem: o.problem }] : []));
   return {
+    store: store.kind,
+    location: store.location,
+    left: store.left,
     dryRun,
     found: outcomes.length,
     redriven: count("redriven"),
     stillFailing: count("still-failing"),
     wouldRedrive: count("would-redrive"),
-    notRecords: outcomes.flatMap((o) =>
-      o.kind === "not-a-record" ? [{ messageId: o.messageId, problem: o.problem }] : [],
-    ),
+    notRecords: left("not-a-record"),
+    refused: left("refused"),
+    unreadable: left("unreadable"),
     noPayload: outcomes.flatMap((o) => {
       if (o.kind !== "no-payload") return [];
       const { kind: _kind, ...record } = o;
       return [record];
     }),
     byError,
+    releaseErrors,
   };
 }
 
 /**
- * The summary as text for people (stdout), e.g.
+ * The summary of one store as text for people (stdout), e.g.
  * ```
+ * failure store s3://waf-log-pipeline-prod-failures-…/aws/lambda/async/waf-log-pipeline-prod-processor/
  * found: 3
  * redriven: 1
  * still failing: 1
- * not on-failure records (left on the queue): 1
- * records without request payload, cannot be replayed (left on the queue): 1
- * still failing, by error message:
- *   1  S3 PutObject failed: SlowDown
- * not on-failure records:
- *   5c0f…: the body is not JSON: …
- * records without request payload:
- *   9d2e…: the on-failure record holds no request payload (…): …
+ * refused (another function, account or region; left in the failure store): 1
+ * …
  * ```
  */
 export function formatSummary(summary: RedriveSummary): string {
-  const lines = [`found: ${summary.found}`];
+  const left = summary.left;
+  const lines = [`${summary.store} ${summary.location}`, `found: ${summary.found}`];
   if (summary.dryRun) {
     lines.push(`would redrive: ${summary.wouldRedrive}`);
   } else {
-    lines.push(`redriven: ${summary.redriven}`, `still failing: ${summary.stillFailing}`);
+    lines.push(`redriven: ${summary.redriven}`, `still failing (${left}): ${summary.stillFailing}`);
   }
-  lines.push(`not on-failure records (left on the queue): ${summary.notRecords.length}`);
-  lines.push(
-    `records without request payload, cannot be replayed (left on the queue): ${summary.noPayload.length}`,
-  );
+  lines.push(`refused (another function, account or region; ${left}): ${summary.refused.length}`);
+  lines.push(`not on-failure records (${left}): ${summary.notRecords.length}`);
+  if (summary.unreadable.length > 0) lines.push(`unreadable (${left}): ${summary.unreadable.length}`);
+  lines.push(`records without request payload, cannot be replayed (${left}): ${summary.noPayload.length}`);
   if (summary.byError.length > 0) {
     lines.push(
       summary.dryRun ? "would redrive, by condition and error message:" : "still failing, by error message:",
@@ -192,25 +251,38 @@ export function formatSummary(summary: RedriveSummary): string {
       lines.push(`  ${String(group.count).padStart(width)}  ${condition}${group.error}`);
     }
   }
-  if (summary.notRecords.length > 0) {
-    lines.push("not on-failure records:");
-    for (const { messageId, problem } of summary.notRecords) lines.push(`  ${messageId}: ${problem}`);
+  const list = (title: string, records: readonly LeftRecord[]) => {
+    if (records.length === 0) return;
+    lines.push(`${title}:`);
+    for (const { id, problem } of records) lines.push(`  ${id}: ${problem}`);
+  };
+  list("refused", summary.refused);
+  list("not on-failure records", summary.notRecords);
+  list("unreadable", summary.unreadable);
+  list("records without request payload", summary.noPayload);
+  if (summary.releaseErrors.length > 0) {
+    lines.push(
+      "could not make these messages visible again (they reappear when their visibility timeout ends):",
+    );
+    for (const error of summary.releaseErrors) lines.push(`  ${error}`);
   }
-  if (summary.noPayload.length > 0) {
-    lines.push("records without request payload:");
-    for (const { messageId, problem } of summary.noPayload) lines.push(`  ${messageId}: ${problem}`);
-  }
-  if (summary.dryRun)
-    lines.push("dry run: nothing was invoked or deleted; every received message is visible again");
+  if (summary.dryRun) lines.push(`dry run: nothing was invoked, deleted or changed in the ${summary.store}`);
   return lines.join("\n");
 }
 
-/** Exit code of a run: 0 when everything found was redriven (or a dry run), 1 when anything is left. */
-export function exitCodeOf(summary: RedriveSummary): 0 | 1 {
-  if (summary.dryRun) return 0;
-  return summary.stillFailing === 0 && summary.notRecords.length === 0 && summary.noPayload.length === 0
-    ? 0
-    : 1;
+/**
+ * Exit code of a run: 1 when anything is left that the run could have removed (a record still
+ * failing, refused, unreadable, not a record, or without payload; in a dry run, any record that could
+ * not be redriven) or a message could not be made visible again; 0 otherwise.
+ */
+export function exitCodeOf(summaries: readonly RedriveSummary[]): 0 | 1 {
+  const blocked = (s: RedriveSummary) =>
+    s.refused.length +
+    s.notRecords.length +
+    s.unreadable.length +
+    s.noPayload.length +
+    s.releaseErrors.length;
+  return summaries.every((s) => blocked(s) === 0 && (s.dryRun || s.stillFailing === 0)) ? 0 : 1;
 }
 
 /**
@@ -226,90 +298,63 @@ export function payloadlessProblem(
 ): string {
   return (
     "the on-failure record holds no request payload (Lambda leaves it out of records over the size limit): " +
-    `the event cannot be replayed from the queue; find its log events in the log group ${logGroupName} by time: ` +
+    `the event cannot be replayed from it; find its log events in the log group ${logGroupName} by time: ` +
     `the invocation with request id ${record.requestId} (condition ${record.condition}, error ${JSON.stringify(record.error)}) ` +
     `failed up to ${record.timestamp}; its "subscription event failed" line names the WAF log group and log stream ` +
-    "whose log events it held. Delete the message once they are recovered"
+    "whose log events it held. Delete the record once they are recovered"
   );
 }
 
-/** The clients redrive talks to, and where it reports progress (one line per call). */
+/** The Lambda client redrive invokes with, and where it reports progress (one line per call). */
 export interface RedriveIo {
-  readonly sqs: Pick<SQSClient, "send">;
   readonly lambda: Pick<LambdaClient, "send">;
   readonly progress: (line: string) => void;
 }
 
 /**
- * Receives messages from the failure queue until it is empty (a ReceiveMessage returns none) or
- * `options.max` messages were received, and redrives (or, in a dry run, lists) each one.
+ * Redrives (or, in a dry run, lists) every record of `store`, up to `options.max`, one after the
+ * other, and releases what it did not remove at the end (even when interrupted by an error).
  *
- * Received messages stay invisible for the whole run (long enough to invoke a full batch one after
- * the other), so a message that fails again is not received twice in one run; it becomes visible
- * again when that timeout ends. A dry run makes every received message visible again at the end.
- *
- * @throws the SQS client's error when ReceiveMessage or ChangeMessageVisibility fails (a failing
- *   Invoke, or a DeleteMessage failing after a successful Invoke, is counted as still failing instead)
+ * @throws the store's error when listing or receiving fails (a failing Invoke or removal is counted as
+ *   still failing instead)
  */
 export async function redrive(
+  store: RecordStore,
   target: RedriveTarget,
   options: RedriveOptions,
   io: RedriveIo,
 ): Promise<RedriveSummary> {
-  const visibilityTimeout = Math.min(
-    MAX_VISIBILITY_TIMEOUT_SECONDS,
-    RECEIVE_BATCH_SIZE * (target.functionTimeoutSeconds + INVOKE_MARGIN_SECONDS),
-  );
-  const outcomes: MessageOutcome[] = [];
-  const seen = new Set<string>();
-  const toRestore: Message[] = [];
+  const outcomes: RecordOutcome[] = [];
+  const kept: StoredRecord[] = [];
+  let releaseErrors: string[];
   const max = options.max ?? Number.POSITIVE_INFINITY;
-
   try {
-    while (outcomes.length < max) {
-      const received = await io.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: target.queueUrl,
-          MaxNumberOfMessages: Math.min(RECEIVE_BATCH_SIZE, max - outcomes.length),
-          WaitTimeSeconds: RECEIVE_WAIT_SECONDS,
-          VisibilityTimeout: visibilityTimeout,
-          MessageSystemAttributeNames: ["ApproximateReceiveCount"],
-        }),
+    for await (const record of store.records(max)) {
+      const outcome = await handleRecord(record, store, target, options, io);
+      if (outcome.kind !== "redriven") kept.push(record);
+      outcomes.push(outcome);
+      const total = store.total();
+      io.progress(
+        progressLine(`${outcomes.length}${total === undefined ? "" : `/${total}`}`, store, outcome),
       );
-      const messages = (received.Messages ?? []).filter((m) => !seen.has(m.MessageId ?? ""));
-      if (messages.length === 0) break;
-      for (const message of messages) {
-        if (outcomes.length >= max) break;
-        seen.add(message.MessageId ?? "");
-        if (options.dryRun) toRestore.push(message);
-        const outcome = await handleMessage(message, target, options, io);
-        outcomes.push(outcome);
-        io.progress(progressLine(outcomes.length, outcome));
-      }
     }
   } finally {
-    for (const message of toRestore) {
-      await io.sqs.send(
-        new ChangeMessageVisibilityCommand({
-          QueueUrl: target.queueUrl,
-          ReceiptHandle: message.ReceiptHandle,
-          VisibilityTimeout: 0,
-        }),
-      );
-    }
+    releaseErrors = await store.release(kept);
   }
-  return summarize(outcomes, options.dryRun);
+  return summarize(store, outcomes, options.dryRun, releaseErrors);
 }
 
-async function handleMessage(
-  message: Message,
+async function handleRecord(
+  record: StoredRecord,
+  store: RecordStore,
   target: RedriveTarget,
   options: RedriveOptions,
   io: RedriveIo,
-): Promise<MessageOutcome> {
-  const messageId = message.MessageId ?? "(no message id)";
-  const parsed = parseFailureRecord(message.Body ?? "", target.recordFunctionName);
-  if (!parsed.ok) return { kind: "not-a-record", messageId, problem: parsed.problem };
+): Promise<RecordOutcome> {
+  const { id } = record;
+  if ("error" in record.body) return { kind: "unreadable", id, problem: record.body.error };
+  const parsed = parseFailureRecord(record.body.text, target.expected);
+  if (!parsed.ok) return { kind: parsed.refused ? "refused" : "not-a-record", id, problem: parsed.problem };
   if (parsed.requestPayload === undefined) {
     const { timestamp, requestContext } = parsed.record;
     const held = {
@@ -320,7 +365,7 @@ async function handleMessage(
     };
     return {
       kind: "no-payload",
-      messageId,
+      id,
       ...held,
       problem: payloadlessProblem(target.processorLogGroupName, held),
     };
@@ -328,28 +373,26 @@ async function handleMessage(
   if (options.dryRun) {
     return {
       kind: "would-redrive",
-      messageId,
+      id,
       condition: parsed.record.requestContext.condition,
       error: parsed.errorMessage ?? NO_ERROR_MESSAGE,
     };
   }
 
   const error = await invoke(target.functionName, parsed.requestPayload, io.lambda);
-  if (error !== undefined) return { kind: "still-failing", messageId, error };
+  if (error !== undefined) return { kind: "still-failing", id, error };
   try {
-    await io.sqs.send(
-      new DeleteMessageCommand({ QueueUrl: target.queueUrl, ReceiptHandle: message.ReceiptHandle }),
-    );
-  } catch (deleteError) {
+    await store.remove(record);
+  } catch (removeError) {
     // The event was processed; the record stays and a later redrive replays it (safe: same object key).
-    const { name, message: text } = deleteError as Error;
+    const { name, message: text } = removeError as Error;
     return {
       kind: "still-failing",
-      messageId,
-      error: `invoked successfully, but DeleteMessage failed: ${name}: ${text}`,
+      id,
+      error: `invoked successfully, but deleting the record failed: ${name}: ${text}`,
     };
   }
-  return { kind: "redriven", messageId };
+  return { kind: "redriven", id };
 }
 
 /**
@@ -357,7 +400,7 @@ async function handleMessage(
  * on success, or the error: the function's `errorMessage` when it returned `FunctionError`, else
  * `Invoke failed: <error name>: <message>` when Lambda refused the call (throttling, permissions).
  */
-async function invoke(
+export async function invoke(
   functionName: string,
   payload: string,
   lambda: Pick<LambdaClient, "send">,
@@ -385,18 +428,145 @@ async function invoke(
   return text === "" ? `${response.FunctionError} function error` : `${response.FunctionError}: ${text}`;
 }
 
-function progressLine(index: number, outcome: MessageOutcome): string {
-  const head = `[${index}] ${outcome.messageId}`;
+function progressLine(position: string, store: RecordStore, outcome: RecordOutcome): string {
+  const head = `[${position}] ${outcome.id}`;
   switch (outcome.kind) {
     case "redriven":
       return `${head} redriven, deleted`;
     case "still-failing":
-      return `${head} still failing, left on the queue: ${outcome.error}`;
+      return `${head} still failing, ${store.left}: ${outcome.error}`;
     case "would-redrive":
       return `${head} would redrive (${outcome.condition}: ${outcome.error})`;
     case "not-a-record":
-      return `${head} not an on-failure record, left on the queue: ${outcome.problem}`;
+      return `${head} not an on-failure record, ${store.left}: ${outcome.problem}`;
+    case "refused":
+      return `${head} refused, ${store.left}: ${outcome.problem}`;
+    case "unreadable":
+      return `${head} unreadable, ${store.left}: ${outcome.problem}`;
     case "no-payload":
-      return `${head} cannot be replayed, left on the queue: ${outcome.problem}`;
+      return `${head} cannot be replayed, ${store.left}: ${outcome.problem}`;
   }
+}
+
+/**
+ * The failure store: the on-failure records under `prefix` (`aws/lambda/async/<function>/`) in
+ * `bucket`, listed first (so progress shows `[n/total]`), in key order (the keys hold the date and
+ * time), read one at a time. Removing a record deletes its object (in the versioned bucket the record
+ * stays as a noncurrent version until the lifecycle removes it). Nothing to release.
+ */
+export function failureStoreRecords(s3: Pick<S3Client, "send">, bucket: string, prefix: string): RecordStore {
+  let total: number | undefined;
+  return {
+    kind: "failure store",
+    location: `s3://${bucket}/${prefix}`,
+    left: "left in the failure store",
+    total: () => total,
+    async *records(max) {
+      const keys: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await s3.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+        );
+        for (const object of page.Contents ?? []) if (object.Key !== undefined) keys.push(object.Key);
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token !== undefined);
+      keys.sort();
+      const chosen = keys.slice(0, Math.min(keys.length, max));
+      total = chosen.length;
+      for (const key of chosen) {
+        try {
+          const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+          const text = (await object.Body?.transformToString("utf-8")) ?? "";
+          yield { id: key, body: { text } };
+        } catch (error) {
+          yield {
+            id: key,
+            body: { error: `GetObject failed: ${(error as Error).name}: ${(error as Error).message}` },
+          };
+        }
+      }
+    },
+    async remove(record) {
+      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: record.id }));
+    },
+    async release() {
+      return [];
+    },
+  };
+}
+
+/**
+ * The legacy failure queue: messages received up to 10 at a time (long poll of 2 s) until a receive
+ * returns nothing new or `max` were received. Received messages stay invisible for the run (long enough
+ * to invoke a whole batch one after the other), so none is received twice; every message not deleted
+ * is made visible again at the end, each one on its own, so one failing call does not keep the others
+ * hidden.
+ *
+ * @param functionTimeoutSeconds the processor's timeout: sets how long received messages stay invisible
+ */
+export function failureQueueRecords(
+  sqs: Pick<SQSClient, "send">,
+  queueUrl: string,
+  functionTimeoutSeconds: number,
+): RecordStore {
+  const visibilityTimeout = Math.min(
+    MAX_VISIBILITY_TIMEOUT_SECONDS,
+    RECEIVE_BATCH_SIZE * (functionTimeoutSeconds + INVOKE_MARGIN_SECONDS),
+  );
+  return {
+    kind: "failure queue",
+    location: queueUrl,
+    left: "left on the queue",
+    total: () => undefined,
+    async *records(max) {
+      const seen = new Set<string>();
+      let count = 0;
+      while (count < max) {
+        const received = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: Math.min(RECEIVE_BATCH_SIZE, max - count),
+            WaitTimeSeconds: RECEIVE_WAIT_SECONDS,
+            VisibilityTimeout: visibilityTimeout,
+            MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+          }),
+        );
+        const messages = (received.Messages ?? []).filter((m: Message) => !seen.has(m.MessageId ?? ""));
+        if (messages.length === 0) return;
+        for (const message of messages) {
+          if (count >= max) return;
+          seen.add(message.MessageId ?? "");
+          count += 1;
+          yield {
+            id: message.MessageId ?? "(no message id)",
+            body: { text: message.Body ?? "" },
+            handle: message.ReceiptHandle,
+          };
+        }
+      }
+    },
+    async remove(record) {
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: record.handle }));
+    },
+    async release(records) {
+      const errors: string[] = [];
+      for (const record of records) {
+        try {
+          await sqs.send(
+            new ChangeMessageVisibilityCommand({
+              QueueUrl: queueUrl,
+              ReceiptHandle: record.handle,
+              VisibilityTimeout: 0,
+            }),
+          );
+        } catch (error) {
+          errors.push(
+            `${record.id}: ChangeMessageVisibility failed: ${(error as Error).name}: ${(error as Error).message}`,
+          );
+        }
+      }
+      return errors;
+    },
+  };
 }

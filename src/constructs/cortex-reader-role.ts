@@ -3,6 +3,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { partitionOf, policyDocument, s3ServiceHost, type PolicyStatement } from "../iam-policy";
+import { externalIdPreconditions } from "./external-id";
 
 /** Actions Cortex needs on the notification queue (Cortex XDR "Amazon S3" collector, SQS-based). */
 export const CORTEX_QUEUE_ACTIONS = [
@@ -20,6 +21,8 @@ export interface CortexReaderRoleProps {
   readonly cortexAccountId: string;
   /** The external ID Cortex presents (`sts:ExternalId`); a reference to a sensitive variable, never a literal. */
   readonly externalId: string;
+  /** How the preconditions' error messages name the external ID, e.g. `cortex_external_id`. */
+  readonly externalIdName: string;
   /** Region of the bucket, for the ARN partition. */
   readonly region: string;
   /** ARN of the log bucket. */
@@ -46,6 +49,10 @@ const WAF_S3_LOG_PREFIX = "AWSLogs/";
  * with `StringEquals sts:ExternalId`, and allowed only `s3:GetObject` under the key prefix and the four
  * queue actions on the notification queue, plus `kms:Decrypt` on the customer-managed key when
  * `kmsKeyArn` is set (otherwise the bucket and queue use S3- and SQS-managed keys and no KMS grant is needed).
+ *
+ * The role carries the external ID rules as `lifecycle.precondition`s (see `externalIdPreconditions`):
+ * `terraform plan` fails, naming the rule but never the value, when the external ID is short,
+ * guessable or a placeholder, wherever the plan runs (locally or in Terraform Cloud).
  */
 export class CortexReaderRole extends Construct {
   public readonly role: IamRole;
@@ -65,6 +72,7 @@ export class CortexReaderRole extends Construct {
           Condition: { StringEquals: { "sts:ExternalId": props.externalId } },
         },
       ]),
+      lifecycle: { precondition: externalIdPreconditions(props.externalId, props.externalIdName) },
     });
 
     const sourceStatements = (): PolicyStatement[] => {

@@ -1,13 +1,16 @@
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
+import type { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import type { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import type { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import type { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import type { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
 import { z } from "zod";
-import { denyInsecureTransport, policyDocument, type PolicyStatement } from "../iam-policy";
-import { allowed } from "./validation";
+import type { PolicyStatement } from "../iam-policy";
+import { secureBucket, type Versioning } from "./secure-bucket";
+import { allowed, wholeNumber } from "./validation";
 import { type ConditionalWriters, conditionalWriterStatement } from "./writer-grants";
 
 /** A whole number of days ≥ min, or null to turn a lifecycle tier off. */
@@ -109,6 +112,36 @@ export const transitionMinimumObjectSizeSchema = z
 /** Id of the lifecycle rule for the log objects (part of the bucket's lifecycle configuration). */
 export const LOG_OBJECTS_RULE_ID = "waf-log-objects";
 
+/** Object Lock retention modes (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html#object-lock-retention-modes). */
+export const OBJECT_LOCK_MODES = ["GOVERNANCE", "COMPLIANCE"] as const;
+
+/** Longest default Object Lock retention accepted, in days (100 years, the S3 maximum). */
+export const MAX_OBJECT_LOCK_DAYS = 36_500;
+
+/**
+ * S3 Object Lock on the log bucket: every new object version is write-once-read-many for
+ * `retentionDays` (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html).
+ * `GOVERNANCE`: users with `s3:BypassGovernanceRetention` can still delete or shorten; `COMPLIANCE`:
+ * nobody can, not even the account root, until the retention ends. Once enabled, Object Lock cannot be
+ * turned off for the bucket, and it needs versioning.
+ */
+export const objectLockSchema = z.strictObject(
+  {
+    /** `GOVERNANCE` or `COMPLIANCE`. */
+    mode: z.enum(OBJECT_LOCK_MODES, { error: allowed('must be "GOVERNANCE" or "COMPLIANCE"') }),
+    /** Default retention of each new object version, in days (1–36500). */
+    retentionDays: wholeNumber(
+      1,
+      MAX_OBJECT_LOCK_DAYS,
+      `must be a whole number of days from 1 to ${MAX_OBJECT_LOCK_DAYS}`,
+    ),
+  },
+  { error: allowed('must be an object like {"mode": "GOVERNANCE", "retentionDays": 365}') },
+);
+
+/** Object Lock settings. */
+export type ObjectLock = z.output<typeof objectLockSchema>;
+
 /** What {@link LogArchiveBucket} needs; {@link WafLogArchive} validates it. */
 export interface LogArchiveBucketProps {
   readonly bucketName: string;
@@ -129,6 +162,10 @@ export interface LogArchiveBucketProps {
    * log delivery and reader statements, see `WafS3LogSource`). @default [] (none)
    */
   readonly additionalStatements?: readonly PolicyStatement[];
+  /** S3 Versioning and how long noncurrent versions are kept. */
+  readonly versioning: Versioning;
+  /** S3 Object Lock with a default retention; none when undefined. Needs versioning. */
+  readonly objectLock: ObjectLock | undefined;
 }
 
 /** Sid of the bucket policy statement that admits writers of other stacks. */
@@ -138,9 +175,18 @@ export const CONDITIONAL_WRITERS_SID = "ConfiguredWritersPutLogObjects";
  * The bucket that archives WAF log objects, part of {@link WafLogArchive}: never force-destroyed, no
  * public access, owner-enforced object ownership (ACLs disabled: the bucket owner owns every object,
  * whoever writes it, and writers send no ACL), default encryption, a policy that denies requests
- * without TLS (and, with `writers`, admits the writers of other stacks by condition), and a lifecycle
- * rule on the log prefix (transitions, expiration, abort incomplete multipart uploads).
+ * without TLS (see {@link secureBucket}; with `writers`, it also admits the writers of other stacks by
+ * condition), versioning (on by default) and a lifecycle rule on the log prefix (transitions,
+ * expiration, noncurrent versions, abort incomplete multipart uploads), and optionally S3 Object Lock.
  * Object ownership: https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html
+ *
+ * Object Lock is an `aws_s3_bucket_object_lock_configuration`, never `object_lock_enabled` on the
+ * bucket: in AWS provider 5.100.0 that argument forces a new bucket, while the configuration resource
+ * enables Object Lock on an existing versioned bucket in place (S3 allows it since November 2023:
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html#object-lock-configure-existing-bucket;
+ * provider documentation of `aws_s3_bucket_object_lock_configuration`: "can be used to enable Object
+ * Lock for new and existing buckets", hashicorp/terraform-provider-aws#35374, merged in January 2024,
+ * long before 5.100.0). A test plans it against a state that already holds the bucket: no replacement.
  */
 export class LogArchiveBucket extends Construct {
   public readonly bucket: S3Bucket;
@@ -148,60 +194,42 @@ export class LogArchiveBucket extends Construct {
   public readonly publicAccessBlock: S3BucketPublicAccessBlock;
   public readonly encryption: S3BucketServerSideEncryptionConfigurationA;
   public readonly policy: S3BucketPolicy;
+  /** Undefined when `versioning.enabled` is false. */
+  public readonly versioning: S3BucketVersioningA | undefined;
   public readonly lifecycleConfiguration: S3BucketLifecycleConfiguration;
+  /** Undefined without `objectLock`. */
+  public readonly objectLockConfiguration: S3BucketObjectLockConfigurationA | undefined;
 
   constructor(scope: Construct, id: string, props: LogArchiveBucketProps) {
     super(scope, id);
-    this.bucket = new S3Bucket(this, "Bucket", { bucket: props.bucketName, forceDestroy: false });
-
-    this.ownershipControls = new S3BucketOwnershipControls(this, "OwnershipControls", {
-      bucket: this.bucket.id,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
+    const parts = secureBucket(this, {
+      bucketName: props.bucketName,
+      kmsKeyArn: props.kmsKeyArn,
+      versioned: props.versioning.enabled,
+      ...(props.writers === undefined && props.additionalStatements === undefined
+        ? {}
+        : {
+            policyStatements: (bucket: S3Bucket) => [
+              ...(props.writers === undefined
+                ? []
+                : [
+                    conditionalWriterStatement(
+                      CONDITIONAL_WRITERS_SID,
+                      props.writers,
+                      ["s3:PutObject"],
+                      `${bucket.arn}/${props.keyPrefix}*`,
+                    ),
+                  ]),
+              ...(props.additionalStatements ?? []),
+            ],
+          }),
     });
-
-    this.publicAccessBlock = new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
-      bucket: this.bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-
-    this.encryption = new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
-      bucket: this.bucket.id,
-      rule: [
-        props.kmsKeyArn === undefined
-          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
-          : {
-              applyServerSideEncryptionByDefault: {
-                sseAlgorithm: "aws:kms",
-                kmsMasterKeyId: props.kmsKeyArn,
-              },
-              // One data key per bucket and period instead of one KMS request per object.
-              bucketKeyEnabled: true,
-            },
-      ],
-    });
-
-    this.policy = new S3BucketPolicy(this, "Policy", {
-      bucket: this.bucket.id,
-      policy: policyDocument([
-        denyInsecureTransport("s3:*", [this.bucket.arn, `${this.bucket.arn}/*`]),
-        ...(props.writers === undefined
-          ? []
-          : [
-              conditionalWriterStatement(
-                CONDITIONAL_WRITERS_SID,
-                props.writers,
-                ["s3:PutObject"],
-                `${this.bucket.arn}/${props.keyPrefix}*`,
-              ),
-            ]),
-        ...(props.additionalStatements ?? []),
-      ]),
-      // S3 rejects concurrent changes to one bucket's policy and public access block.
-      dependsOn: [this.publicAccessBlock],
-    });
+    this.bucket = parts.bucket;
+    this.ownershipControls = parts.ownershipControls;
+    this.publicAccessBlock = parts.publicAccessBlock;
+    this.encryption = parts.encryption;
+    this.policy = parts.policy;
+    this.versioning = parts.versioning;
 
     const { infrequentAccessDays, glacierDays, deepArchiveDays, expirationDays } = props.lifecycle;
     const transitions = [
@@ -221,8 +249,28 @@ export class LogArchiveBucket extends Construct {
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteMultipartUploadDays }],
           transition: transitions,
           ...(expirationDays === null ? {} : { expiration: [{ days: expirationDays }] }),
+          ...(props.versioning.enabled
+            ? {
+                noncurrentVersionExpiration: [
+                  { noncurrentDays: props.versioning.noncurrentVersionExpirationDays },
+                ],
+              }
+            : {}),
         },
       ],
+      // S3 accepts noncurrent-version actions once versioning is configured.
+      ...(this.versioning === undefined ? {} : { dependsOn: [this.versioning] }),
     });
+
+    this.objectLockConfiguration =
+      props.objectLock === undefined
+        ? undefined
+        : new S3BucketObjectLockConfigurationA(this, "ObjectLock", {
+            bucket: this.bucket.id,
+            objectLockEnabled: "Enabled",
+            rule: { defaultRetention: { mode: props.objectLock.mode, days: props.objectLock.retentionDays } },
+            // S3 enables Object Lock only on a versioned bucket.
+            ...(this.versioning === undefined ? {} : { dependsOn: [this.versioning] }),
+          });
   }
 }

@@ -26,6 +26,24 @@ export const MAX_COUNT_THRESHOLD = 100_000;
  */
 export const MAX_NO_INVOCATIONS_WINDOW_MINUTES = 1440;
 
+/**
+ * Longest alarm description CloudWatch accepts, in characters
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html, `AlarmDescription`).
+ */
+export const MAX_ALARM_DESCRIPTION_LENGTH = 1024;
+
+/**
+ * `description` as CloudWatch accepts it: unchanged up to {@link MAX_ALARM_DESCRIPTION_LENGTH}
+ * characters, else cut to that length ending in `…`. Descriptions name log groups, which may be 512
+ * characters long; the ones written here put what happened and what to do first.
+ */
+export function fitAlarmDescription(description: string): string {
+  const chars = [...description];
+  return chars.length <= MAX_ALARM_DESCRIPTION_LENGTH
+    ? description
+    : `${chars.slice(0, MAX_ALARM_DESCRIPTION_LENGTH - 1).join("")}…`;
+}
+
 /** `enabled` of an alarm, or of every alarm of a construct. @default true */
 export const alarmEnabledSchema = z.boolean({ error: allowed("must be true or false") }).default(true);
 
@@ -81,6 +99,22 @@ export const noInvocationsAlarmSchema = z
   )
   .prefault({});
 
+/** The alarm on the share of a log group's log events that were not forwarded. */
+export const skippedLogEventsAlarmSchema = z
+  .strictObject(
+    {
+      /** Whether the alarm exists (one per log group). @default true */
+      enabled: alarmEnabledSchema,
+      /**
+       * The alarm fires when more than this percentage of a log group's incoming log events were not
+       * forwarded, in 2 of 3 consecutive 5-minute periods (1–100). @default 10
+       */
+      thresholdPercent: wholeNumber(1, 100, "must be a whole number of percent from 1 to 100").default(10),
+    },
+    { error: allowed('must be an object like {"enabled": true, "thresholdPercent": 10}') },
+  )
+  .prefault({});
+
 /**
  * Where the alarms send their state changes (ALARM and back to OK): an {@link AlarmTopic} of the same
  * stack, or the ARN of an SNS topic in the alarms' account and region. @default undefined (no actions)
@@ -93,19 +127,62 @@ export const alarmTopicSchema = z
   })
   .optional();
 
-/** One alarm's metric and condition. */
-export interface AlarmDefinition {
+/** How an alarm compares its data points. */
+interface AlarmCondition {
   readonly alarmName: string;
-  readonly namespace: "AWS/SQS" | "AWS/Lambda" | "AWS/Events";
+  readonly comparisonOperator: "GreaterThanThreshold" | "LessThanThreshold";
+  readonly threshold: number;
+  readonly treatMissingData: "breaching" | "notBreaching";
+  /** Periods evaluated. @default 1 */
+  readonly evaluationPeriods?: number;
+  /** Breaching periods among them that set the alarm off. @default evaluationPeriods */
+  readonly datapointsToAlarm?: number;
+  readonly description: string;
+}
+
+/** An alarm on one metric. */
+export interface SingleMetricAlarm extends AlarmCondition {
+  readonly namespace: string;
   readonly metricName: string;
   readonly dimensions: Record<string, string>;
   readonly statistic: "Maximum" | "Sum";
   readonly periodSeconds: number;
-  readonly comparisonOperator: "GreaterThanThreshold" | "LessThanThreshold";
-  readonly threshold: number;
-  readonly treatMissingData: "breaching" | "notBreaching";
-  readonly description: string;
 }
+
+/** One query of a metric math alarm: a metric, a math expression, or a Metrics Insights query. */
+export type MetricQuery =
+  | {
+      readonly id: string;
+      readonly metric: {
+        readonly namespace: string;
+        readonly metricName: string;
+        readonly dimensions: Record<string, string>;
+        readonly statistic: "Sum" | "Maximum";
+        readonly periodSeconds: number;
+      };
+      readonly label?: string;
+    }
+  | {
+      readonly id: string;
+      /** A metric math expression over the other ids, or a Metrics Insights `SELECT …` (then `periodSeconds`). */
+      readonly expression: string;
+      readonly periodSeconds?: number;
+      readonly label?: string;
+      /** The query the alarm watches: exactly one per alarm. */
+      readonly returnData?: boolean;
+    };
+
+/**
+ * An alarm on a metric math expression or a Metrics Insights query
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create-alarm-on-metric-math-expression.html,
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Metrics_Insights_Alarm.html).
+ */
+export interface MetricMathAlarm extends AlarmCondition {
+  readonly queries: readonly MetricQuery[];
+}
+
+/** One alarm's data and condition. */
+export type AlarmDefinition = SingleMetricAlarm | MetricMathAlarm;
 
 /**
  * An alarm that fires when the metric is above `threshold` over 5 minutes, missing data not breaching
@@ -114,10 +191,10 @@ export interface AlarmDefinition {
  */
 export function aboveThreshold(
   definition: Pick<
-    AlarmDefinition,
+    SingleMetricAlarm,
     "alarmName" | "namespace" | "metricName" | "dimensions" | "threshold" | "description"
   >,
-): AlarmDefinition {
+): SingleMetricAlarm {
   return {
     ...definition,
     statistic: definition.namespace === "AWS/SQS" ? "Maximum" : "Sum",
@@ -127,9 +204,52 @@ export function aboveThreshold(
   };
 }
 
+/** The CloudWatch alarm ARN of an alarm named `alarmName` (for dashboards and composite rules). */
+export function alarmArn(partition: string, region: string, accountId: string, alarmName: string): string {
+  return `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${alarmName}`;
+}
+
+/** The arguments of a `CloudwatchMetricAlarm` that describe its data: one metric, or metric queries. */
+function alarmData(definition: AlarmDefinition) {
+  if ("queries" in definition) {
+    return {
+      metricQuery: definition.queries.map((query) =>
+        "metric" in query
+          ? {
+              id: query.id,
+              ...(query.label === undefined ? {} : { label: query.label }),
+              returnData: false,
+              metric: {
+                namespace: query.metric.namespace,
+                metricName: query.metric.metricName,
+                dimensions: query.metric.dimensions,
+                stat: query.metric.statistic,
+                period: query.metric.periodSeconds,
+              },
+            }
+          : {
+              id: query.id,
+              expression: query.expression,
+              ...(query.label === undefined ? {} : { label: query.label }),
+              ...(query.periodSeconds === undefined ? {} : { period: query.periodSeconds }),
+              returnData: query.returnData === true,
+            },
+      ),
+    };
+  }
+  return {
+    namespace: definition.namespace,
+    metricName: definition.metricName,
+    dimensions: definition.dimensions,
+    statistic: definition.statistic,
+    period: definition.periodSeconds,
+  };
+}
+
 /**
- * Creates, in a child `Alarms` of `scope`, one `CloudwatchMetricAlarm` per enabled definition (construct
- * id: the definition's key with a capital first letter), each with `alarmTopic` as alarm and OK action.
+ * Creates, in a child `Alarms` of `scope` (or `groupId`), one `CloudwatchMetricAlarm` per enabled
+ * definition (construct id: the definition's key with a capital first letter), each with `alarmTopic`
+ * as alarm and OK action.
  * With an {@link AlarmTopic}, each alarm waits for the topic policy: CloudWatch checks that it may
  * publish when the alarm is created.
  *
@@ -140,22 +260,23 @@ export function createMetricAlarms<K extends string>(
   scope: Construct,
   definitions: Readonly<Record<K, AlarmDefinition | undefined>>,
   alarmTopic: AlarmTopic | string | undefined,
+  groupId = "Alarms",
 ): Partial<Record<K, CloudwatchMetricAlarm>> {
-  const group = new Construct(scope, "Alarms");
+  const group = new Construct(scope, groupId);
   const actions =
     alarmTopic === undefined ? [] : [typeof alarmTopic === "string" ? alarmTopic : alarmTopic.topic.arn];
   const alarms: Partial<Record<K, CloudwatchMetricAlarm>> = {};
   for (const [key, definition] of Object.entries(definitions) as [K, AlarmDefinition | undefined][]) {
     if (definition === undefined) continue;
+    const evaluationPeriods = definition.evaluationPeriods ?? 1;
     alarms[key] = new CloudwatchMetricAlarm(group, key.charAt(0).toUpperCase() + key.slice(1), {
       alarmName: definition.alarmName,
-      alarmDescription: definition.description,
-      namespace: definition.namespace,
-      metricName: definition.metricName,
-      dimensions: definition.dimensions,
-      statistic: definition.statistic,
-      period: definition.periodSeconds,
-      evaluationPeriods: 1,
+      alarmDescription: fitAlarmDescription(definition.description),
+      ...alarmData(definition),
+      evaluationPeriods,
+      ...(definition.datapointsToAlarm === undefined || definition.datapointsToAlarm === evaluationPeriods
+        ? {}
+        : { datapointsToAlarm: definition.datapointsToAlarm }),
       comparisonOperator: definition.comparisonOperator,
       threshold: definition.threshold,
       treatMissingData: definition.treatMissingData,

@@ -5,6 +5,7 @@
  *
  * Changing any of these renames (and so recreates) a resource in a deployed account. Pure: no cdktf.
  */
+import { createHash } from "node:crypto";
 
 /** Names of what {@link WafLogArchive} creates. Each fits its service's limit for a `name` of ≤ 40 characters. */
 export function archiveResourceNames(name: string) {
@@ -17,6 +18,8 @@ export function archiveResourceNames(name: string) {
     cortexReaderRole: `${name}-cortex-reader`,
     /** Alias of the customer-managed KMS key the archive creates (`encryption: "kms"`). */
     keyAlias: `alias/${name}`,
+    /** The archive's own CloudWatch dashboard. */
+    archiveDashboard: `${name}-archive`,
   } as const;
 }
 
@@ -29,11 +32,38 @@ export function forwarderResourceNames(name: string) {
     processorRole: `${name}-processor`,
     /** The processor's own log group. */
     processorLogGroup: `/aws/lambda/${name}-processor`,
-    /** SQS queue that receives Lambda's on-failure records (events the processor gave up on). */
+    /**
+     * SQS queue that received Lambda's on-failure records before the failure store (kept until it is
+     * drained, see `keepFailureQueue`).
+     */
     failureQueue: `${name}-processor-failures`,
+    /** The forwarder's own CloudWatch dashboard (1–255 of `[A-Za-z0-9_-]`). */
+    forwarderDashboard: `${name}-forwarder`,
     /** Subscription filter on each WAF log group that forwards log events to the processor. */
     subscriptionFilter: `${name}-processor`,
   } as const;
+}
+
+/**
+ * Key prefix under which Lambda writes the on-failure records of `functionName` to an S3 on-failure
+ * destination: `aws/lambda/async/<function-name>/`, followed by `YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<UUID>`
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html, "Amazon S3
+ * bucket (on failure only)"). Lambda chooses it; it cannot be configured.
+ */
+export function failureRecordPrefix(functionName: string): string {
+  return `${FAILURE_RECORDS_PREFIX}${functionName}/`;
+}
+
+/** Common prefix of every function's on-failure records in an S3 on-failure destination. */
+export const FAILURE_RECORDS_PREFIX = "aws/lambda/async/";
+
+/**
+ * Default name of a forwarder's failure store: `<name>-failures-<accountId>-<region>`, with `name`
+ * lowercased and `_` written as `-` (bucket names allow neither). Globally unique because it holds the
+ * account and region; it may be longer than S3's 63 characters, then the forwarder asks for a name.
+ */
+export function failureStoreBucketName(name: string, accountId: string, region: string): string {
+  return `${name.toLowerCase().replaceAll("_", "-")}-failures-${accountId}-${region}`;
 }
 
 /** Names of what {@link WafLogPipeline} adds to the archive and the forwarder. */
@@ -43,6 +73,8 @@ export function pipelineResourceNames(name: string) {
     wafLogDeliveryPolicy: `${name}-waf-log-delivery`,
     /** SNS topic that the CloudWatch alarms notify (e-mail subscriptions). */
     alarmTopic: `${name}-alarms`,
+    /** The CloudWatch dashboard of the whole path (the archive's and the forwarder's widgets). */
+    dashboard: name,
   } as const;
 }
 
@@ -87,8 +119,35 @@ export function forwarderAlarmNames(name: string) {
     processorThrottles: `${name}-processor-throttles`,
     /** The processor function was not invoked: WAF log events stopped arriving. */
     noInvocations: `${name}-no-invocations`,
-    /** Lambda could not deliver on-failure records to the failure queue: those events are lost. */
+    /** Lambda could not deliver on-failure records to the on-failure destination: those events are lost. */
     destinationDeliveryFailures: `${name}-destination-delivery-failures`,
+    /** Lambda gave up on events and sent them to the failure store. */
+    failureRecords: `${name}-failure-records`,
+  } as const;
+}
+
+/** Longest CloudWatch alarm name (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html). */
+export const MAX_ALARM_NAME_LENGTH = 255;
+
+/**
+ * Names of the delivery alarms of one WAF log group: `<name>-<what>-<log group>`. A log group name may
+ * be 512 characters; a name that would pass {@link MAX_ALARM_NAME_LENGTH} keeps its start and ends in
+ * 12 hex characters of the SHA-256 of the log group name, so it stays unique.
+ */
+export function deliveryAlarmNames(name: string, logGroupName: string) {
+  const named = (what: string) => {
+    const full = `${name}-${what}-${logGroupName}`;
+    if (full.length <= MAX_ALARM_NAME_LENGTH) return full;
+    const digest = createHash("sha256").update(logGroupName).digest("hex").slice(0, 12);
+    return `${full.slice(0, MAX_ALARM_NAME_LENGTH - digest.length - 1)}-${digest}`;
+  };
+  return {
+    /** CloudWatch Logs received errors forwarding the log group's events to a subscription destination. */
+    deliveryErrors: named("delivery-errors"),
+    /** CloudWatch Logs was throttled forwarding the log group's events. */
+    deliveryThrottling: named("delivery-throttling"),
+    /** Log events arrived in the log group but were not forwarded (e.g. a disabled subscription filter). */
+    skippedLogEvents: named("skipped-log-events"),
   } as const;
 }
 

@@ -1,5 +1,5 @@
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { dependable } from "cdktf";
+import { Token, dependable } from "cdktf";
 import { Construct } from "constructs";
 import { z } from "zod";
 import {
@@ -18,13 +18,22 @@ import {
 } from "./kms-key-arn";
 import type { WafS3LogSource } from "./waf-s3-log-source";
 import { LANDING_BUCKET_RULES, landingBucketNameProblem } from "../waf-s3-logs";
-import { LogArchiveBucket, lifecycleSchema, transitionMinimumObjectSizeSchema } from "./log-archive-bucket";
+import { EXTERNAL_ID_RULES, externalIdProblem } from "./external-id";
+import {
+  LogArchiveBucket,
+  lifecycleSchema,
+  objectLockSchema,
+  transitionMinimumObjectSizeSchema,
+} from "./log-archive-bucket";
 import * as metricAlarms from "./metric-alarms";
 import type { AlarmDefinition } from "./metric-alarms";
 import { archiveAlarmNames, archiveResourceNames } from "./names";
+import { type DashboardSection, WafLogDashboard, alarmWidgets, graph, metric } from "./waf-log-dashboard";
 import { NotificationQueues, queueSchema } from "./notification-queues";
 import { PipelineKey, encryptionSchema } from "./pipeline-key";
 import { PipelineKeyPolicy } from "./pipeline-key-policy";
+import { versioningSchema } from "./secure-bucket";
+import { addSuppressions } from "../rules/suppressions";
 import {
   type ConditionalWriters,
   ROLE_ARN_PATTERN,
@@ -33,8 +42,10 @@ import {
 } from "./writer-grants";
 import { partitionOf } from "../iam-policy";
 import {
+  ACCOUNT_ID_PATTERN,
   ValidationError,
   accountIdSchema,
+  allowed,
   checkedString,
   parseWith,
   regionSchema,
@@ -47,6 +58,19 @@ export const CORTEX_ACCOUNT_ID = "006742885340";
 
 /** AWS account of Cortex XDR / XSIAM for FedRAMP tenants. */
 export const CORTEX_FEDRAMP_ACCOUNT_ID = "685269782068";
+
+/**
+ * What is wrong with `accountId` as the account Cortex assumes the reader role from, or `undefined`:
+ * only Cortex's own accounts (commercial and FedRAMP) are accepted unless `custom` says that another
+ * account is meant. A typo here would hand the role to whoever owns that account.
+ *
+ * @param field how the message names the switch, e.g. `customCortexAccount` or `cortex.customAccount`
+ * @returns a phrase starting with "must", with the value
+ */
+export function cortexAccountProblem(accountId: string, custom: boolean, field: string): string | undefined {
+  if (custom || accountId === CORTEX_ACCOUNT_ID || accountId === CORTEX_FEDRAMP_ACCOUNT_ID) return undefined;
+  return `must be the account Cortex assumes roles from, ${CORTEX_ACCOUNT_ID} (commercial) or ${CORTEX_FEDRAMP_ACCOUNT_ID} (FedRAMP); set ${field}: true if another account is really meant, got ${JSON.stringify(accountId)}`;
+}
 
 /** A bucket name checked against the S3 naming rules (a Terraform reference is accepted unchecked). */
 export const bucketNameSchema = checkedString((name) => {
@@ -98,14 +122,42 @@ export const wafLogArchivePropsSchema = z
     ).default(7),
     /** Notification queue and dead-letter queue. @default 900 s visibility, 3 receives, 14 days */
     queue: queueSchema,
-    /** AWS account Cortex assumes the reader role from. @default "006742885340" (FedRAMP: "685269782068") */
+    /**
+     * AWS account Cortex assumes the reader role from: Cortex's commercial or FedRAMP account, or any
+     * account with `customCortexAccount: true`. @default "006742885340" (FedRAMP: "685269782068")
+     */
     cortexAccountId: accountIdSchema.default(CORTEX_ACCOUNT_ID),
-    /** The external ID Cortex presents (`sts:ExternalId`): a reference to a sensitive variable, never a literal. */
-    externalId: z.string({ error: "is required: a reference to the sensitive external ID variable" }).min(1, {
-      error: "must not be empty",
-    }),
+    /** `true` when `cortexAccountId` is deliberately an account other than Cortex's own. @default false */
+    customCortexAccount: z.boolean({ error: allowed("must be true or false") }).default(false),
+    /**
+     * The external ID Cortex presents (`sts:ExternalId`): a reference to a sensitive variable (checked by
+     * Terraform preconditions at plan time), or a literal, checked here by the same rules
+     * (see `externalIdProblem`).
+     */
+    externalId: z
+      .string({
+        error: `is required: a reference to the sensitive external ID variable, or a value that ${EXTERNAL_ID_RULES}`,
+      })
+      .superRefine((value, ctx) => {
+        // The value is a secret: the message says what is wrong, never what it is. A reference (a token,
+        // or a `${…}` expression, which no literal external ID can contain) is checked at plan time.
+        if (Token.isUnresolved(value) || value.includes("${")) return;
+        const problem = externalIdProblem(value);
+        if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+      }),
+    /** How error messages name the external ID, e.g. the variable `cortex_external_id`. @default "externalId" */
+    externalIdName: z.string().min(1).default("externalId"),
     /** Encryption at rest of the bucket and queues. @default {"type": "sse"} */
     encryption: encryptionSchema,
+    /** S3 Versioning of the log bucket, and days noncurrent versions are kept. @default on, 30 days */
+    versioning: versioningSchema(30),
+    /**
+     * S3 Object Lock (WORM) on the log bucket: `mode` GOVERNANCE or COMPLIANCE and a default retention in
+     * days. Needs versioning; cannot be turned off once applied. @default undefined (off)
+     */
+    objectLock: objectLockSchema.optional(),
+    /** Whether the archive creates its own CloudWatch dashboard (`WafLogPipeline` makes one for both). @default true */
+    dashboard: z.boolean({ error: allowed("must be true or false") }).default(true),
     /** Which archive alarms exist and their thresholds. @default every alarm on */
     alarms: archiveAlarmsSchema,
     /** Where the alarms send state changes. @default undefined (no actions) */
@@ -147,6 +199,23 @@ export const wafLogArchivePropsSchema = z
       const problem = keyRegionProblem(encryption.keyArn, props.region);
       if (problem !== undefined)
         ctx.addIssue({ code: "custom", path: ["encryption", "keyArn"], message: problem });
+    }
+    if (typeof props.cortexAccountId === "string" && ACCOUNT_ID_PATTERN.test(props.cortexAccountId)) {
+      const problem = cortexAccountProblem(
+        props.cortexAccountId,
+        props.customCortexAccount === true,
+        "customCortexAccount",
+      );
+      if (problem !== undefined)
+        ctx.addIssue({ code: "custom", path: ["cortexAccountId"], message: problem });
+    }
+    if (props.objectLock !== undefined && props.versioning?.enabled === false) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["objectLock"],
+        message:
+          "needs versioning.enabled: S3 enables Object Lock only on a versioned bucket (remove objectLock or turn versioning on)",
+      });
     }
   });
 
@@ -255,6 +324,10 @@ export class WafLogArchive extends Construct {
   public readonly destination: ArchiveDestination & { readonly bucketArn: string };
   /** The writers of other stacks the bucket and key policies admit by condition (`writerRoleArns`). */
   public readonly conditionalWriters: ConditionalWriters | undefined;
+  /** The widgets this archive contributes to a dashboard (its own, or a pipeline's). */
+  public readonly dashboardWidgets: readonly DashboardSection[];
+  /** The archive's own dashboard, unless `dashboard: false`. */
+  public readonly dashboard: WafLogDashboard | undefined;
 
   private readonly grantedWriterRoleArns: string[] = [];
   private readonly s3Sources: { bucketArn: string; accountId: string; kmsKeyArn?: string }[] = [];
@@ -294,8 +367,19 @@ export class WafLogArchive extends Construct {
       transitionDefaultMinimumObjectSize: props.transitionDefaultMinimumObjectSize,
       abortIncompleteMultipartUploadDays: props.abortIncompleteMultipartUploadDays,
       writers: this.conditionalWriters,
+      versioning: props.versioning,
+      objectLock: props.objectLock,
     });
     const { bucket } = this.logArchiveBucket;
+    if (!props.versioning.enabled) {
+      addSuppressions(this.logArchiveBucket, [
+        {
+          id: "WLP-S3-4",
+          reason:
+            "versioning of the log bucket is turned off in the archive's props (versioning.enabled: false)",
+        },
+      ]);
+    }
 
     this.notificationQueues = new NotificationQueues(this, "NotificationQueues", {
       kmsKeyArn,
@@ -313,6 +397,7 @@ export class WafLogArchive extends Construct {
       roleName: names.cortexReaderRole,
       cortexAccountId: props.cortexAccountId,
       externalId: props.externalId,
+      externalIdName: props.externalIdName,
       region: props.region,
       bucketArn: bucket.arn,
       keyPrefix: props.keyPrefix,
@@ -339,6 +424,18 @@ export class WafLogArchive extends Construct {
     }
 
     this.alarms = metricAlarms.createMetricAlarms(this, archiveAlarmDefinitions(props), props.alarmTopic);
+    this.dashboardWidgets = archiveDashboardSections(
+      props,
+      Object.values(this.alarms).map((alarm) => alarm!.alarmNameInput ?? ""),
+    );
+    this.dashboard = props.dashboard
+      ? new WafLogDashboard(this, "Dashboard", {
+          dashboardName: names.archiveDashboard,
+          region: props.region,
+          title: `WAF log archive ${props.name} (${props.accountId}, ${props.region})`,
+          sections: this.dashboardWidgets,
+        })
+      : undefined;
     this.destination = {
       bucketName: bucket.id,
       bucketArn: bucket.arn,
@@ -456,4 +553,56 @@ function archiveAlarmDefinitions(
         })
       : undefined,
   };
+}
+
+/**
+ * The archive's part of a dashboard: the notification queue Cortex reads (age of the oldest message,
+ * messages waiting, sent and deleted), the dead-letter queue's depth, the bucket's size (daily), and
+ * every alarm's state.
+ */
+function archiveDashboardSections(
+  props: ResolvedWafLogArchiveProps,
+  alarmNames: readonly string[],
+): DashboardSection[] {
+  const { region } = props;
+  const names = archiveResourceNames(props.name);
+  const queue = (queueName: string, metricName: string, label: string) =>
+    metric("AWS/SQS", metricName, { QueueName: queueName }, { label });
+  const bucket = (metricName: string, storageType: string) =>
+    metric("AWS/S3", metricName, { BucketName: props.bucketName, StorageType: storageType });
+  return [
+    {
+      title: `Archive: notifications to Cortex (${names.notificationQueue}) and the bucket`,
+      widgets: [
+        graph(
+          "Age of the oldest notification (s): Cortex reading?",
+          region,
+          [queue(names.notificationQueue, "ApproximateAgeOfOldestMessage", "oldest")],
+          { stat: "Maximum" },
+        ),
+        graph("Notifications sent by S3 and deleted by Cortex", region, [
+          queue(names.notificationQueue, "NumberOfMessagesSent", "sent"),
+          queue(names.notificationQueue, "NumberOfMessagesDeleted", "deleted"),
+        ]),
+        graph(
+          "Dead-letter queue depth",
+          region,
+          [
+            queue(names.deadLetterQueue, "ApproximateNumberOfMessagesVisible", "dead letters"),
+            queue(names.notificationQueue, "ApproximateNumberOfMessagesVisible", "waiting"),
+          ],
+          { stat: "Maximum" },
+        ),
+        graph("Objects in the log bucket (daily)", region, [bucket("NumberOfObjects", "AllStorageTypes")], {
+          stat: "Average",
+          periodSeconds: 86_400,
+        }),
+        graph("Bytes in S3 Standard (daily)", region, [bucket("BucketSizeBytes", "StandardStorage")], {
+          stat: "Average",
+          periodSeconds: 86_400,
+        }),
+      ],
+    },
+    { title: "Archive alarms", widgets: alarmWidgets("Alarms", region, props.accountId, alarmNames) },
+  ];
 }

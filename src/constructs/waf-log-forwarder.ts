@@ -8,22 +8,44 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Fn, TerraformIterator } from "cdktf";
 import { Construct } from "constructs";
 import { z } from "zod";
-import { HEADER_NAME_PATTERN, HEADER_NAME_RULES } from "../../functions/waf-log-processor/environment";
+import {
+  HEADER_NAME_PATTERN,
+  HEADER_NAME_RULES,
+  METRICS_NAMESPACE,
+  bucketNameProblem,
+} from "../../functions/waf-log-processor/environment";
 import { LOG_RETENTION_DAYS, WAF_LOG_GROUP_PREFIX } from "../cloudwatch-logs";
 import { logGroupArn, partitionOf } from "../iam-policy";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import * as metricAlarms from "./metric-alarms";
 import type { AlarmDefinition } from "./metric-alarms";
 import {
+  deliveryAlarmNames,
+  failureRecordPrefix,
+  failureStoreBucketName,
   forwarderAlarmNames,
   forwarderResourceNames,
   logGroupConstructId,
   logGroupIdCollisions,
 } from "./names";
-import { KMS_KEYS_OF_ACCOUNT_PATTERN, KMS_KEY_ARN_RULES, kmsKeyArnProblem } from "./kms-key-arn";
+import { FailureStore, type FailureStoreSettings, failureStoreSchema } from "./failure-store";
+import {
+  KMS_KEYS_OF_ACCOUNT_PATTERN,
+  KMS_KEY_ARN_RULES,
+  keyRegionProblem,
+  kmsKeyArnProblem,
+} from "./kms-key-arn";
 import { WafLogArchive, archiveDestinationSchema } from "./waf-log-archive";
 import { WafLogProcessor } from "./waf-log-processor";
 import { WafLogSubscription } from "./waf-log-subscription";
+import {
+  type DashboardSection,
+  type DashboardWidget,
+  WafLogDashboard,
+  alarmWidgets,
+  graph,
+  metric,
+} from "./waf-log-dashboard";
 import {
   accountIdSchema,
   allowed,
@@ -204,7 +226,13 @@ export const processorSettingsSchema = z
 export const forwarderAlarmsObject = z.strictObject({
   /** `false` turns every alarm of the forwarder off. @default true */
   enabled: metricAlarms.alarmEnabledSchema,
-  /** Failure queue has visible messages: events the processor gave up on. @default on, threshold 0 */
+  /**
+   * Processor `AsyncEventsDropped` summed per minute: Lambda gave up on events and wrote their on-failure
+   * records to the failure store. Fires within two minutes of the first record and stays on for an
+   * hour after the last. @default on, threshold 0
+   */
+  failureRecords: metricAlarms.countAlarmSchema("events given up per minute"),
+  /** Legacy failure queue has visible messages (only while `keepFailureQueue`). @default on, threshold 0 */
   failureQueueMessages: metricAlarms.countAlarmSchema("messages"),
   /** Processor `Errors` summed over 5 minutes. @default on, threshold 0 */
   processorErrors: metricAlarms.countAlarmSchema("errors per 5 minutes"),
@@ -213,10 +241,22 @@ export const forwarderAlarmsObject = z.strictObject({
   /** Processor `Invocations` below 1 over a window, missing data breaching: WAF logs stopped arriving. @default on, 60 minutes */
   noInvocations: metricAlarms.noInvocationsAlarmSchema,
   /**
-   * Processor `DestinationDeliveryFailures` summed over 5 minutes: Lambda could not put an on-failure
-   * record on the failure queue, so that event is lost. @default on, threshold 0
+   * Processor `DestinationDeliveryFailures` summed over 5 minutes: Lambda could not write an on-failure
+   * record to the failure store, so that event is lost. @default on, threshold 0
    */
   destinationDeliveryFailures: metricAlarms.countAlarmSchema("failed deliveries per 5 minutes"),
+  /**
+   * Per log group: CloudWatch Logs `DeliveryErrors` summed over 5 minutes, any subscription filter of the
+   * log group. @default on, threshold 0
+   */
+  deliveryErrors: metricAlarms.countAlarmSchema("log events per 5 minutes"),
+  /** Per log group: CloudWatch Logs `DeliveryThrottling` summed over 5 minutes. @default on, threshold 0 */
+  deliveryThrottling: metricAlarms.countAlarmSchema("log events per 5 minutes"),
+  /**
+   * Per log group: `IncomingLogEvents` against `ForwardedLogEvents`: log events that arrived but were
+   * not forwarded (a subscription filter disabled after a non-retryable error skips them). @default on, 10 %
+   */
+  skippedLogEvents: metricAlarms.skippedLogEventsAlarmSchema,
 });
 
 /** {@link forwarderAlarmsObject}, every field optional. */
@@ -275,7 +315,14 @@ export const wafLogForwarderPropsSchema = z
       .string()
       .regex(/^[\w.-]+\.zip$/)
       .default("waf-log-processor.zip"),
-    /** Days the failure queue keeps an event (1–14). @default 14 */
+    /** The failure store, the S3 bucket that is the on-failure destination. @default 30 days, `<name>-failures-<account>-<region>` */
+    failureStore: failureStoreSchema,
+    /**
+     * Keep the SQS failure queue of versions before the failure store (nothing sends to it any more)
+     * until it is drained: run the redrive, then set `false` to remove it. @default true
+     */
+    keepFailureQueue: z.boolean({ error: allowed("must be true or false") }).default(true),
+    /** Days the legacy failure queue keeps a message (1–14), while it is kept. @default 14 */
     failureRetentionDays: wholeNumber(1, 14, "must be a whole number of days from 1 to 14").default(14),
     /** Retries of a failed asynchronous invocation before the on-failure destination (0–2). @default 2 */
     maximumRetryAttempts: wholeNumber(0, 2, "must be a whole number from 0 to 2").default(2),
@@ -290,10 +337,14 @@ export const wafLogForwarderPropsSchema = z
     /** Log groups of `logGroupNames` that the same stack creates: the subscriptions then wait for them. @default [] */
     createdLogGroups: z.array(z.instanceof(CloudwatchLogGroup)).default([]),
     /**
-     * ARN of the customer-managed key of the forwarder's own failure queue; SSE-SQS when absent. The
-     * role may use it and the archive's key. @default undefined
+     * ARN of the customer-managed key of the forwarder's own failure store (and legacy failure queue),
+     * in the forwarder's region (S3 and SQS use only keys of their own region); SSE-S3 and SSE-SQS when
+     * absent. The archive's key, when the archive is in another region, cannot be used here. The role
+     * may use this key and the archive's. @default undefined
      */
     kmsKeyArn: checkedString(kmsKeyArnProblem, KMS_KEY_ARN_RULES).optional(),
+    /** Whether the forwarder creates its own CloudWatch dashboard (`WafLogPipeline` makes one for both). @default true */
+    dashboard: z.boolean({ error: allowed("must be true or false") }).default(true),
     /** Which forwarder alarms exist and their thresholds. @default every alarm on */
     alarms: forwarderAlarmsSchema,
     /** Where the alarms send state changes. @default undefined (no actions) */
@@ -312,6 +363,27 @@ export const wafLogForwarderPropsSchema = z
             ? "is required: list the log groups to forward, or give discovery"
             : "must not be given together with discovery: list the log groups, or discover them, not both",
       });
+    }
+    if (typeof props.kmsKeyArn === "string" && typeof props.region === "string") {
+      const problem = keyRegionProblem(props.kmsKeyArn, props.region);
+      if (problem !== undefined) ctx.addIssue({ code: "custom", path: ["kmsKeyArn"], message: problem });
+    }
+    const store = props.failureStore as Partial<FailureStoreSettings> | undefined;
+    if (
+      store?.bucketName === undefined &&
+      typeof props.name === "string" &&
+      typeof props.accountId === "string" &&
+      typeof props.region === "string"
+    ) {
+      const derived = failureStoreBucketName(props.name, props.accountId, props.region);
+      const problem = bucketNameProblem(derived);
+      if (problem !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["failureStore", "bucketName"],
+          message: `is required because the default name ${JSON.stringify(derived)} ${problem}; set a valid S3 bucket name`,
+        });
+      }
     }
     const names = new Set(Array.isArray(props.logGroupNames) ? props.logGroupNames : []);
     const discovery = props.discovery as Partial<Discovery> | undefined;
@@ -350,14 +422,16 @@ export type WafLogForwarderProps = z.input<typeof wafLogForwarderPropsSchema>;
 export type ResolvedWafLogForwarderProps = z.output<typeof wafLogForwarderPropsSchema>;
 
 type ForwarderAlarmKey = keyof ReturnType<typeof forwarderAlarmNames>;
+type DeliveryAlarmKey = keyof ReturnType<typeof deliveryAlarmNames>;
 
 /**
  * Forwards the WAF log groups of one account and region into an archive: the processor function with
- * its bundle, zip, role, own log group and on-failure destination (the failure queue; see
- * {@link WafLogProcessor}), one Lambda permission for every `aws-waf-logs-*` log group of the account
- * and region, one subscription filter per listed log group ({@link WafLogSubscription}) or, with
- * `discovery`, per log group found at plan time, and the forwarder's alarms (failure queue messages,
- * errors, throttles, no invocations, destination delivery failures).
+ * its bundle, zip, role and own log group ({@link WafLogProcessor}), its on-failure destination, the
+ * failure store ({@link FailureStore}), one Lambda permission for every `aws-waf-logs-*` log group of
+ * the account and region, one subscription filter per listed log group ({@link WafLogSubscription})
+ * or, with `discovery`, per log group found at plan time, the forwarder's alarms (failure records,
+ * errors, throttles, no invocations, destination delivery failures), per listed log group the delivery
+ * alarms (delivery errors, delivery throttling, skipped log events), and a CloudWatch dashboard.
  *
  * A subscription filter's Lambda function must be in the log group's account ("An AWS Lambda function
  * that belongs to the same account as the subscription filter",
@@ -370,7 +444,11 @@ type ForwarderAlarmKey = keyof ReturnType<typeof forwarderAlarmNames>;
  * the archive's key prefix; the archive must admit the role too when it is in another account (its
  * `writerRoleArns`).
  *
- * Resource names: see `forwarderResourceNames` and `forwarderAlarmNames` (`src/constructs/names.ts`).
+ * Upgrading from a version with the SQS failure queue: the queue stays (`keepFailureQueue`, default
+ * `true`) with its alarm until it is drained with the redrive; then `keepFailureQueue: false` removes it.
+ *
+ * Resource names: see `forwarderResourceNames`, `forwarderAlarmNames` and `deliveryAlarmNames`
+ * (`src/constructs/names.ts`).
  *
  * @throws ValidationError listing every invalid prop, with its path
  */
@@ -378,6 +456,8 @@ export class WafLogForwarder extends Construct {
   /** The props with every default applied. */
   public readonly props: ResolvedWafLogForwarderProps;
   public readonly processor: WafLogProcessor;
+  /** The on-failure destination. */
+  public readonly failureStore: FailureStore;
   /**
    * The one Lambda permission that lets CloudWatch Logs invoke the processor for every `aws-waf-logs-*`
    * log group of the account and region ({@link logGroupsPermissionSourceArn}, `source_account` set), so
@@ -397,6 +477,15 @@ export class WafLogForwarder extends Construct {
   public readonly subscribedLogGroupNames: string[];
   /** The enabled alarms, by key. */
   public readonly alarms: Partial<Record<ForwarderAlarmKey, CloudwatchMetricAlarm>>;
+  /** The enabled delivery alarms of each log group, by log group name. */
+  public readonly deliveryAlarms: ReadonlyMap<
+    string,
+    Partial<Record<DeliveryAlarmKey, CloudwatchMetricAlarm>>
+  >;
+  /** The widgets this forwarder contributes to a dashboard (its own, or a pipeline's). */
+  public readonly dashboardWidgets: readonly DashboardSection[];
+  /** The forwarder's own dashboard, unless `dashboard: false`. */
+  public readonly dashboard: WafLogDashboard | undefined;
 
   constructor(scope: Construct, id: string, input: WafLogForwarderProps) {
     super(scope, id);
@@ -420,11 +509,27 @@ export class WafLogForwarder extends Construct {
       ...new Set([archiveKeyPattern === undefined ? destination.kmsKeyArn : undefined, props.kmsKeyArn]),
     ].filter((arn): arn is string => arn !== undefined);
 
+    this.failureStore = new FailureStore(this, "FailureStore", {
+      bucketName:
+        props.failureStore.bucketName ?? failureStoreBucketName(props.name, props.accountId, props.region),
+      retentionDays: props.failureStore.retentionDays,
+      noncurrentVersionExpirationDays: props.failureStore.noncurrentVersionExpirationDays,
+      kmsKeyArn: props.kmsKeyArn,
+    });
+
     this.processor = new WafLogProcessor(this, "Processor", {
       functionName: names.processorFunction,
       roleName: names.processorRole,
       logGroupName: names.processorLogGroup,
-      failureQueueName: names.failureQueue,
+      accountId: props.accountId,
+      failureStoreBucketArn: this.failureStore.bucket.arn,
+      legacyFailureQueue: props.keepFailureQueue
+        ? {
+            queueName: names.failureQueue,
+            retentionDays: props.failureRetentionDays,
+            kmsKeyArn: props.kmsKeyArn,
+          }
+        : undefined,
       bundlePath: props.bundlePath,
       archiveFileName: props.archiveFileName,
       bucketName: destination.bucketName,
@@ -439,14 +544,12 @@ export class WafLogForwarder extends Construct {
       architecture: props.processor.architecture,
       runtime: props.processor.runtime,
       logRetentionDays: props.processor.logRetentionDays,
-      failureRetentionDays: props.failureRetentionDays,
       maximumRetryAttempts: props.maximumRetryAttempts,
       maximumEventAgeSeconds: props.maximumEventAgeSeconds,
       kmsKeyArns,
       ...(archiveKeyPattern === undefined
         ? {}
         : { archiveKeysThroughS3: { resource: archiveKeyPattern, region: bucketRegion } }),
-      failureQueueKmsKeyArn: props.kmsKeyArn,
     });
     if (archive instanceof WafLogArchive) archive.grantWrite(this.processor.role);
 
@@ -501,6 +604,38 @@ export class WafLogForwarder extends Construct {
     }
 
     this.alarms = metricAlarms.createMetricAlarms(this, forwarderAlarmDefinitions(props), props.alarmTopic);
+    const deliveryGroup = new Construct(this, "DeliveryAlarms");
+    // Per listed log group; discovered log groups are known only at plan time and get none (docs/estate.md).
+    this.deliveryAlarms = new Map(
+      listed.map((logGroupName) => [
+        logGroupName,
+        metricAlarms.createMetricAlarms(
+          deliveryGroup,
+          deliveryAlarmDefinitions(props, logGroupName),
+          props.alarmTopic,
+          logGroupConstructId(logGroupName),
+        ),
+      ]),
+    );
+
+    this.dashboardWidgets = forwarderDashboardSections({
+      props,
+      failureStoreBucketName: this.failureStore.bucket.bucketInput ?? "",
+      alarmNames: [
+        ...Object.values(this.alarms).map((alarm) => alarm!.alarmNameInput ?? ""),
+        ...[...this.deliveryAlarms.values()].flatMap((alarms) =>
+          Object.values(alarms).map((alarm) => alarm!.alarmNameInput ?? ""),
+        ),
+      ],
+    });
+    this.dashboard = props.dashboard
+      ? new WafLogDashboard(this, "Dashboard", {
+          dashboardName: names.forwarderDashboard,
+          region: props.region,
+          title: `WAF log forwarder ${props.environmentName ?? props.name} (${props.accountId}, ${props.region})`,
+          sections: this.dashboardWidgets,
+        })
+      : undefined;
   }
 }
 
@@ -514,19 +649,37 @@ function forwarderAlarmDefinitions(
   const redrive = props.redriveCommand;
   const fn = { FunctionName: names.processorFunction };
   const failureQueue = names.failureQueue;
+  const store = `the failure store (s3://${props.failureStore.bucketName ?? failureStoreBucketName(props.name, props.accountId, props.region)}/${failureRecordPrefix(names.processorFunction)})`;
   const logGroup = names.processorLogGroup;
   const on = (enabled: boolean) => alarms.enabled && enabled;
   return {
-    failureQueueMessages: on(alarms.failureQueueMessages.enabled)
-      ? metricAlarms.aboveThreshold({
-          alarmName: alarmNames.failureQueueMessages,
-          threshold: alarms.failureQueueMessages.threshold,
-          namespace: "AWS/SQS",
-          metricName: "ApproximateNumberOfMessagesVisible",
-          dimensions: { QueueName: failureQueue },
-          description: `The failure queue ${failureQueue} holds events the processor gave up on after its retries: those WAF log events are not in S3. Find the cause in the log group ${logGroup}, fix it, then run "${redrive} --dry-run" and "${redrive}" to process them again.`,
-        })
+    failureRecords: on(alarms.failureRecords.enabled)
+      ? {
+          alarmName: alarmNames.failureRecords,
+          namespace: "AWS/Lambda",
+          metricName: "AsyncEventsDropped",
+          dimensions: fn,
+          statistic: "Sum",
+          periodSeconds: FAILURE_RECORDS_PERIOD_SECONDS,
+          evaluationPeriods: FAILURE_RECORDS_HOLD_PERIODS,
+          datapointsToAlarm: 1,
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: alarms.failureRecords.threshold,
+          treatMissingData: "notBreaching",
+          description: `Lambda gave up on events of the processor ${names.processorFunction} (retries exhausted or older than the maximum event age) and wrote their on-failure records, with the whole event, to ${store}: those WAF log events are not in the archive yet. Find the cause in the log group ${logGroup} (or in the records' responsePayload), fix it, then run "${redrive} --dry-run" and "${redrive}". This alarm stays on for an hour after the last event given up.`,
+        }
       : undefined,
+    failureQueueMessages:
+      props.keepFailureQueue && on(alarms.failureQueueMessages.enabled)
+        ? metricAlarms.aboveThreshold({
+            alarmName: alarmNames.failureQueueMessages,
+            threshold: alarms.failureQueueMessages.threshold,
+            namespace: "AWS/SQS",
+            metricName: "ApproximateNumberOfMessagesVisible",
+            dimensions: { QueueName: failureQueue },
+            description: `The legacy failure queue ${failureQueue} (on-failure destination before the failure store) holds events the processor gave up on: those WAF log events are not in S3. Run "${redrive} --dry-run" and "${redrive}" to process them again; once it is empty, remove it with keepFailureQueue: false.`,
+          })
+        : undefined,
     processorErrors: on(alarms.processorErrors.enabled)
       ? metricAlarms.aboveThreshold({
           alarmName: alarmNames.processorErrors,
@@ -534,7 +687,7 @@ function forwarderAlarmDefinitions(
           namespace: "AWS/Lambda",
           metricName: "Errors",
           dimensions: fn,
-          description: `Invocations of the processor ${names.processorFunction} failed in the last 5 minutes. Lambda retries each failed event twice, then sends it to the failure queue ${failureQueue}, so nothing is lost yet. Read the errors in the log group ${logGroup}; once the cause is fixed, run "${redrive}" for the events in the failure queue.`,
+          description: `Invocations of the processor ${names.processorFunction} failed in the last 5 minutes. Lambda retries each failed event twice, then writes it to ${store}, so nothing is lost yet. Read the errors in the log group ${logGroup}; once the cause is fixed, run "${redrive}".`,
         })
       : undefined,
     processorThrottles: on(alarms.processorThrottles.enabled)
@@ -544,7 +697,7 @@ function forwarderAlarmDefinitions(
           namespace: "AWS/Lambda",
           metricName: "Throttles",
           dimensions: fn,
-          description: `Invocations of the processor ${names.processorFunction} were throttled in the last 5 minutes (the account's or the function's concurrency limit). Lambda retries throttled events until their maximum event age, then sends them to the failure queue ${failureQueue}. Free or raise the Lambda concurrency quota, then run "${redrive}" for anything in the failure queue.`,
+          description: `Invocations of the processor ${names.processorFunction} were throttled in the last 5 minutes (the account's or the function's concurrency limit). Lambda retries throttled events until their maximum event age, then writes them to ${store}. Free or raise the Lambda concurrency quota, then run "${redrive}" for anything in the failure store.`,
         })
       : undefined,
     noInvocations: on(alarms.noInvocations.enabled)
@@ -568,8 +721,296 @@ function forwarderAlarmDefinitions(
           namespace: "AWS/Lambda",
           metricName: "DestinationDeliveryFailures",
           dimensions: fn,
-          description: `Lambda could not deliver on-failure records of the processor ${names.processorFunction} to the failure queue ${failureQueue} in the last 5 minutes and dropped them: those WAF log events are lost (not in S3, not on the queue, so redrive cannot bring them back). Check the failure queue's policy and KMS key (the key policy must let the processor role use the key) and that the processor role may sqs:SendMessage to the queue; a record over the SQS message size limit is dropped too. Fix the cause before more events fail. To recover the lost events, find the "subscription event failed" lines of that time in the log group ${logGroup}: each names the WAF log group and log stream, whose log events stay there until the log group's retention ends.`,
+          description: `Lambda could not write on-failure records of the processor ${names.processorFunction} to ${store} in the last 5 minutes and dropped them: those WAF log events are lost (not in the archive, not in the failure store, so the redrive cannot bring them back). Check that the processor role may s3:PutObject and s3:ListBucket on the failure store (and, with a customer-managed key, kms:GenerateDataKey on it, also in the key policy) and that the bucket exists. Fix the cause before more events fail. To recover the lost events, find the "subscription event failed" lines of that time in the log group ${logGroup}: each names the WAF log group and log stream, whose log events stay there until the log group's retention ends.`,
         })
       : undefined,
   };
+}
+
+/** Period of the failure-records alarm, in seconds: Lambda publishes its metrics per minute. */
+export const FAILURE_RECORDS_PERIOD_SECONDS = 60;
+
+/**
+ * Periods the failure-records alarm looks back (1 breaching data point of these sets it off): it stays
+ * in ALARM for an hour after the last event given up, long enough for an operator to see it.
+ */
+export const FAILURE_RECORDS_HOLD_PERIODS = 60;
+
+/** Period of the delivery alarms, in seconds. CloudWatch Logs publishes its metrics every minute. */
+export const DELIVERY_ALARM_PERIOD_SECONDS = 300;
+
+/**
+ * The `DestinationType` value of the subscription metrics for a Lambda destination. AWS documents the
+ * dimension ("AWS Lambda, Amazon Kinesis Data Streams, or Amazon Data Firehose") but not its values;
+ * the skipped-log-events alarm also reads the metric without this dimension, see
+ * {@link deliveryAlarmDefinitions}.
+ */
+export const LAMBDA_DESTINATION_TYPE = "Lambda";
+
+/** `'<value>'` for a Metrics Insights query (a single quote inside doubled, as SQL does). */
+function insightsString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/**
+ * The delivery alarms of one WAF log group; `undefined` for one turned off.
+ *
+ * CloudWatch Logs publishes `ForwardedLogEvents`, `DeliveryErrors` and `DeliveryThrottling` with the
+ * dimensions `LogGroupName`, `DestinationType` and `FilterName`, as AWS documents them
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Monitoring-CloudWatch-Metrics.html),
+ * while aws-cdk-lib's generated metric list (`logs-canned-metrics.generated.ts`, from CloudWatch's own
+ * metric metadata) gives them `LogGroupName` only; `IncomingLogEvents` has `LogGroupName` in both. The
+ * alarms hold under either:
+ * - delivery errors and throttling: a Metrics Insights query `SELECT SUM(…) FROM "AWS/Logs" WHERE
+ *   LogGroupName = '<group>'`, which adds up every series of that log group whatever its other
+ *   dimensions. It counts every subscription filter of the log group (at most two; the other one's
+ *   errors are worth knowing too), and fires above the threshold;
+ * - skipped log events: metric math `100 × (in − fwd) / in` with `in` = `IncomingLogEvents` and `fwd`
+ *   the larger of `ForwardedLogEvents` with all three dimensions (this filter, destination type
+ *   {@link LAMBDA_DESTINATION_TYPE}) and `ForwardedLogEvents` by log group only divided by the number of
+ *   subscription filters on the group (missing series count as 0). A window the subscription filter was
+ *   disabled in shows as a share of log events not forwarded.
+ */
+function deliveryAlarmDefinitions(
+  props: ResolvedWafLogForwarderProps,
+  logGroupName: string,
+): Record<DeliveryAlarmKey, AlarmDefinition | undefined> {
+  const { alarms } = props;
+  const names = forwarderResourceNames(props.name);
+  const alarmNames = deliveryAlarmNames(props.name, logGroupName);
+  const on = (enabled: boolean) => alarms.enabled && enabled;
+  const filters = 1 + (props.otherSubscriptionFilters[logGroupName] ?? 0);
+  const insights = (metric: string) =>
+    `SELECT SUM(${metric}) FROM "AWS/Logs" WHERE LogGroupName = ${insightsString(logGroupName)}`;
+  const runbook = 'docs/alarms-encryption.md, "Runbook"';
+  const subscriptionMetric = (metricName: string, dimensions: Record<string, string>) => ({
+    namespace: "AWS/Logs",
+    metricName,
+    dimensions,
+    statistic: "Sum" as const,
+    periodSeconds: DELIVERY_ALARM_PERIOD_SECONDS,
+  });
+  return {
+    deliveryErrors: on(alarms.deliveryErrors.enabled)
+      ? {
+          alarmName: alarmNames.deliveryErrors,
+          queries: [
+            {
+              id: "errors",
+              expression: insights("DeliveryErrors"),
+              periodSeconds: DELIVERY_ALARM_PERIOD_SECONDS,
+              label: `DeliveryErrors of ${logGroupName}`,
+              returnData: true,
+            },
+          ],
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: alarms.deliveryErrors.threshold,
+          treatMissingData: "notBreaching",
+          description: `CloudWatch Logs got errors delivering log events of ${logGroupName} to a subscription destination (the processor ${names.processorFunction} through the subscription filter ${names.subscriptionFilter}, or another filter of the log group). After a non-retryable error (access denied, function not found) CloudWatch Logs disables the subscription filter for up to 10 minutes and skips the log events of that window. Check the processor's resource policy (lambda:InvokeFunction for logs.amazonaws.com) and that the function exists; the skipped log events are still in ${logGroupName}: replay that window (${runbook}).`,
+        }
+      : undefined,
+    deliveryThrottling: on(alarms.deliveryThrottling.enabled)
+      ? {
+          alarmName: alarmNames.deliveryThrottling,
+          queries: [
+            {
+              id: "throttling",
+              expression: insights("DeliveryThrottling"),
+              periodSeconds: DELIVERY_ALARM_PERIOD_SECONDS,
+              label: `DeliveryThrottling of ${logGroupName}`,
+              returnData: true,
+            },
+          ],
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: alarms.deliveryThrottling.threshold,
+          treatMissingData: "notBreaching",
+          description: `CloudWatch Logs was throttled delivering log events of ${logGroupName} to a subscription destination (Lambda concurrency of ${names.processorFunction}). CloudWatch Logs retries throttled deliveries for a while; sustained throttling loses log events. Free or raise the Lambda concurrency quota (${runbook}).`,
+        }
+      : undefined,
+    skippedLogEvents: on(alarms.skippedLogEvents.enabled)
+      ? {
+          alarmName: alarmNames.skippedLogEvents,
+          queries: [
+            {
+              id: "incoming",
+              metric: subscriptionMetric("IncomingLogEvents", { LogGroupName: logGroupName }),
+            },
+            {
+              id: "forwardedByFilter",
+              metric: subscriptionMetric("ForwardedLogEvents", {
+                LogGroupName: logGroupName,
+                DestinationType: LAMBDA_DESTINATION_TYPE,
+                FilterName: names.subscriptionFilter,
+              }),
+            },
+            {
+              id: "forwardedByGroup",
+              metric: subscriptionMetric("ForwardedLogEvents", { LogGroupName: logGroupName }),
+            },
+            {
+              id: "skippedPercent",
+              expression: `IF(incoming > 0, 100 * (incoming - MAX([FILL(forwardedByFilter, 0), FILL(forwardedByGroup, 0) / ${filters}])) / incoming, 0)`,
+              label: `% of log events of ${logGroupName} not forwarded`,
+              returnData: true,
+            },
+          ],
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: alarms.skippedLogEvents.thresholdPercent,
+          evaluationPeriods: 3,
+          datapointsToAlarm: 2,
+          treatMissingData: "notBreaching",
+          description: `More than ${alarms.skippedLogEvents.thresholdPercent} % of the log events that arrived in ${logGroupName} were not forwarded to the processor ${names.processorFunction} in 2 of the last 3 five-minute periods. A subscription filter that CloudWatch Logs disabled after a delivery error skips every log event of its window; a deleted subscription filter forwards nothing. Check that ${logGroupName} still has the subscription filter ${names.subscriptionFilter} and look at the delivery-errors alarm; then replay the skipped window from the log group (${runbook}).`,
+        }
+      : undefined,
+  };
+}
+
+/**
+ * Names of the processor's EMF metrics (namespace {@link METRICS_NAMESPACE}, dimension `Environment`)
+ * that the dashboard shows, as `functions/waf-log-processor/index.ts` publishes them.
+ */
+export const PROCESSOR_DASHBOARD_METRICS = [
+  "LogEventsIn",
+  "LinesWritten",
+  "ObjectsWritten",
+  "DuplicateDeliveries",
+] as const;
+
+/** What {@link forwarderDashboardSections} needs. */
+interface ForwarderDashboardInput {
+  readonly props: ResolvedWafLogForwarderProps;
+  readonly failureStoreBucketName: string;
+  /** Every alarm of the forwarder (its own and the delivery alarms). */
+  readonly alarmNames: readonly string[];
+}
+
+/**
+ * Most "log events in vs forwarded" graphs a dashboard gets: up to this many log groups each get a graph
+ * of their own; more share graphs, so the dashboard stays readable and within CloudWatch's 500 widgets
+ * and 2,500 metrics per dashboard (`DASHBOARD_MAX_WIDGETS` in `waf-log-dashboard.ts`).
+ */
+export const MAX_LOG_GROUP_GRAPHS = 24;
+
+/** Log groups per "in vs forwarded" graph for `count` log groups: 1, or as many as keep the graphs ≤ {@link MAX_LOG_GROUP_GRAPHS}. */
+export function logGroupsPerGraph(count: number): number {
+  return Math.max(1, Math.ceil(count / MAX_LOG_GROUP_GRAPHS));
+}
+
+/** `SEARCH(…)` of an `AWS/Logs` metric of one log group, whatever its other dimensions (dashboards only). */
+function logsSearch(metricName: string, logGroupName: string, id: string, label: string): unknown[] {
+  return [
+    {
+      expression: `SEARCH('Namespace="AWS/Logs" MetricName="${metricName}" LogGroupName="${logGroupName}"', 'Sum', 300)`,
+      id,
+      label,
+    },
+  ];
+}
+
+/**
+ * The forwarder's part of a dashboard: per log group the log events in against forwarded, delivery
+ * errors and throttling; the processor's invocations, errors, throttles, duration and asynchronous
+ * events; the records and objects it wrote (its EMF metrics); the failure store; every alarm's state.
+ */
+function forwarderDashboardSections(input: ForwarderDashboardInput): DashboardSection[] {
+  const { props } = input;
+  const { region } = props;
+  const names = forwarderResourceNames(props.name);
+  const fn = { FunctionName: names.processorFunction };
+  const lambda = (metricName: string, options: Record<string, unknown> = {}) =>
+    metric("AWS/Lambda", metricName, fn, options);
+  const environment = { Environment: props.environmentName ?? props.name };
+  // Listed log groups only: discovered ones are known at plan time, not at synth.
+  const listed = props.logGroupNames ?? [];
+  const perGraph = logGroupsPerGraph(listed.length);
+  const logGroups: DashboardWidget[] = [];
+  for (let start = 0; start < listed.length; start += perGraph) {
+    const part = listed.slice(start, start + perGraph);
+    // One log group per graph: short labels; several: each label names its log group.
+    const label = (group: string, what: string) => (perGraph === 1 ? what : `${group} ${what}`);
+    const title =
+      part.length === 1 ? part[0]! : `${part[0]} … ${part[part.length - 1]} (${part.length} log groups)`;
+    logGroups.push(
+      graph(
+        `${title}: log events in vs forwarded`,
+        region,
+        part.flatMap((logGroupName, offset) => {
+          const index = start + offset;
+          return [
+            metric(
+              "AWS/Logs",
+              "IncomingLogEvents",
+              { LogGroupName: logGroupName },
+              { label: label(logGroupName, "in") },
+            ),
+            logsSearch("ForwardedLogEvents", logGroupName, `fwd${index}`, label(logGroupName, "forwarded")),
+            logsSearch("DeliveryErrors", logGroupName, `err${index}`, label(logGroupName, "delivery errors")),
+            logsSearch(
+              "DeliveryThrottling",
+              logGroupName,
+              `thr${index}`,
+              label(logGroupName, "delivery throttling"),
+            ),
+          ];
+        }),
+      ),
+    );
+  }
+  const failureStore = [
+    graph("Events given up (failure records written) and lost deliveries", region, [
+      lambda("AsyncEventsDropped", { label: "given up: records in the failure store" }),
+      lambda("DestinationDeliveryFailures", { label: "record not delivered: lost" }),
+    ]),
+    graph(
+      "Objects in the failure store (daily)",
+      region,
+      [
+        metric(
+          "AWS/S3",
+          "NumberOfObjects",
+          { BucketName: input.failureStoreBucketName, StorageType: "AllStorageTypes" },
+          { label: "objects" },
+        ),
+      ],
+      { stat: "Average", periodSeconds: 86_400 },
+    ),
+    ...(props.keepFailureQueue
+      ? [
+          graph(
+            "Legacy failure queue (drain with the redrive)",
+            region,
+            [metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", { QueueName: names.failureQueue })],
+            { stat: "Maximum" },
+          ),
+        ]
+      : []),
+  ];
+  return [
+    {
+      title: "WAF log groups: log events in vs forwarded, delivery errors and throttling",
+      widgets: logGroups,
+    },
+    {
+      title: `Processor ${names.processorFunction}`,
+      widgets: [
+        graph("Invocations", region, [
+          lambda("Invocations"),
+          lambda("AsyncEventsReceived", { label: "events received" }),
+        ]),
+        graph("Errors and throttles", region, [lambda("Errors"), lambda("Throttles")]),
+        graph("Duration (ms)", region, [
+          lambda("Duration", { stat: "Average" }),
+          lambda("Duration", { stat: "Maximum" }),
+        ]),
+        graph("Age of the oldest waiting event (ms)", region, [lambda("AsyncEventAge", { stat: "Maximum" })]),
+        graph(
+          "Records and objects written",
+          region,
+          PROCESSOR_DASHBOARD_METRICS.map((name) => metric(METRICS_NAMESPACE, name, environment)),
+        ),
+      ],
+    },
+    { title: "Failure store", widgets: failureStore },
+    { title: "Forwarder alarms", widgets: alarmWidgets("Alarms", region, props.accountId, input.alarmNames) },
+  ];
 }

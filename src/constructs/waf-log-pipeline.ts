@@ -13,6 +13,7 @@ import {
   wafLogForwarderPropsSchema,
 } from "./waf-log-forwarder";
 import { WafLogging, wafLoggingSettingsSchema } from "./waf-logging";
+import { WafLogDashboard } from "./waf-log-dashboard";
 
 const archive = wafLogArchivePropsSchema.shape;
 const forwarder = wafLogForwarderPropsSchema.shape;
@@ -54,14 +55,20 @@ export const wafLogPipelinePropsSchema = z.strictObject({
   lifecycle: archive.lifecycle,
   queue: archive.queue,
   cortexAccountId: archive.cortexAccountId,
+  customCortexAccount: archive.customCortexAccount,
   externalId: archive.externalId,
+  externalIdName: archive.externalIdName,
   encryption: archive.encryption,
+  versioning: archive.versioning,
+  objectLock: archive.objectLock,
   /** The WAF log groups to forward (a pipeline lists them; discovery is a {@link WafLogForwarder} prop). */
   logGroupNames: logGroupNamesSchema,
   processor: forwarder.processor,
   environmentName: forwarder.environmentName,
   bundlePath: forwarder.bundlePath,
   otherSubscriptionFilters: forwarder.otherSubscriptionFilters,
+  failureStore: forwarder.failureStore,
+  keepFailureQueue: forwarder.keepFailureQueue,
   redriveCommand: forwarder.redriveCommand,
   alarms: pipelineAlarmsSchema,
   /** Web ACL logging configurations and the log groups the pipeline creates. @default undefined (none) */
@@ -75,8 +82,9 @@ export type WafLogPipelineProps = z.input<typeof wafLogPipelinePropsSchema>;
  * The whole path for one account and region: WAF log groups → subscription filters → processor →
  * log bucket → S3 event notifications → SQS queue (with dead-letter queue) → Cortex reader role. A
  * {@link WafLogArchive} (id `Archive`) and a {@link WafLogForwarder} (id `Forwarder`) writing into it,
- * with one {@link AlarmTopic} (id `Alarms`) for the alarms of both when e-mail addresses are given, and
- * {@link WafLogging} (id `WafLogging`) when web ACLs or created log groups are configured.
+ * with one {@link AlarmTopic} (id `Alarms`) for the alarms of both when e-mail addresses are given,
+ * {@link WafLogging} (id `WafLogging`) when web ACLs or created log groups are configured, and one
+ * {@link WafLogDashboard} (id `Dashboard`) with the archive's and the forwarder's widgets.
  *
  * @throws ValidationError listing every invalid prop, with its path
  */
@@ -87,6 +95,8 @@ export class WafLogPipeline extends Construct {
   public readonly alarmTopic: AlarmTopic | undefined;
   /** Managed WAF log groups, log delivery resource policy and web ACL logging configurations, when configured. */
   public readonly wafLogging: WafLogging | undefined;
+  /** The dashboard of the whole path. */
+  public readonly dashboard: WafLogDashboard;
 
   constructor(scope: Construct, id: string, input: WafLogPipelineProps) {
     super(scope, id);
@@ -121,10 +131,15 @@ export class WafLogPipeline extends Construct {
       lifecycle: props.lifecycle,
       queue: props.queue,
       cortexAccountId: props.cortexAccountId,
+      customCortexAccount: props.customCortexAccount,
       externalId: props.externalId,
+      externalIdName: props.externalIdName,
       encryption,
+      versioning: props.versioning,
+      objectLock: props.objectLock,
       alarms: { enabled, ...pick(thresholds, archiveAlarms) },
       alarmTopic: this.alarmTopic,
+      dashboard: false,
     });
     if (this.alarmTopic !== undefined && encryption.type === "kms") this.archive.grantAlarmPublishing();
 
@@ -155,9 +170,19 @@ export class WafLogPipeline extends Construct {
       otherSubscriptionFilters: props.otherSubscriptionFilters,
       createdLogGroups: [...(this.wafLogging?.logGroups.values() ?? [])],
       kmsKeyArn: this.archive.kmsKeyArn,
+      failureStore: props.failureStore,
+      keepFailureQueue: props.keepFailureQueue,
       alarms: { enabled, ...pick(thresholds, forwarderAlarms) },
       alarmTopic: this.alarmTopic,
       redriveCommand: props.redriveCommand,
+      dashboard: false,
+    });
+
+    this.dashboard = new WafLogDashboard(this, "Dashboard", {
+      dashboardName: names.dashboard,
+      region: props.region,
+      title: `WAF log pipeline ${props.environmentName ?? props.name} (${props.accountId}, ${props.region})`,
+      sections: [...this.forwarder.dashboardWidgets, ...this.archive.dashboardWidgets],
     });
   }
 }

@@ -26,8 +26,24 @@ export interface WafLogProcessorProps {
   readonly roleName: string;
   /** Name of the function's own log group, `/aws/lambda/<functionName>`. */
   readonly logGroupName: string;
-  /** Name of the SQS queue that receives events the function failed to process (on-failure destination). */
-  readonly failureQueueName: string;
+  /** AWS account of the function and its failure store: the only `s3:ResourceAccount` it may write failure records to. */
+  readonly accountId: string;
+  /** ARN of the failure store, the S3 bucket that is the on-failure destination. */
+  readonly failureStoreBucketArn: string;
+  /**
+   * The SQS failure queue of versions before the failure store, kept (with its TLS-only policy and the
+   * role's `sqs:SendMessage`) until operators have drained it; nothing sends to it any more.
+   * Undefined: no queue.
+   */
+  readonly legacyFailureQueue:
+    | {
+        readonly queueName: string;
+        /** Days the queue keeps a message. */
+        readonly retentionDays: number;
+        /** Customer-managed key of the queue; SSE-SQS when undefined. */
+        readonly kmsKeyArn: string | undefined;
+      }
+    | undefined;
   /** Absolute path of the built bundle (`index.cjs`, handler `index.handler`). */
   readonly bundlePath: string;
   /** Name of the zip file that `archive_file` writes inside the stack directory. */
@@ -52,16 +68,14 @@ export interface WafLogProcessorProps {
   readonly runtime: string;
   /** Retention of the function's log group in days. */
   readonly logRetentionDays: number;
-  /** Days the failure queue keeps an event. */
-  readonly failureRetentionDays: number;
   /** Retries of a failed asynchronous invocation before the on-failure destination. */
   readonly maximumRetryAttempts: number;
   /** Seconds an event may wait for (re)processing before it goes to the on-failure destination. */
   readonly maximumEventAgeSeconds: number;
   /**
    * ARNs of the customer-managed keys the role needs `kms:GenerateDataKey` and `kms:Decrypt` on: the
-   * bucket's (SSE-KMS `PutObject`) and the failure queue's (Lambda sends on-failure records with the
-   * execution role). Empty: no KMS grant.
+   * archive bucket's (SSE-KMS `PutObject`), the failure store's and the legacy failure queue's (Lambda
+   * writes on-failure records with the execution role). Empty: no KMS grant.
    */
   readonly kmsKeyArns: readonly string[];
   /**
@@ -70,8 +84,6 @@ export interface WafLogProcessorProps {
    * `region` (`kms:ViaService`). The key's own policy admits the role. @default undefined
    */
   readonly archiveKeysThroughS3?: { readonly resource: string; readonly region: string };
-  /** ARN of the customer-managed key of the failure queue; SSE-SQS when undefined. */
-  readonly failureQueueKmsKeyArn: string | undefined;
 }
 
 /**
@@ -81,17 +93,26 @@ export interface WafLogProcessorProps {
  * `archive_file` zips it (fixed file mode, so the zip and `source_code_hash` are the same on every
  * machine). The function's own log group is created first, with retention, so Lambda never creates one
  * without it. Asynchronous invocations are retried twice; events that still fail, or grow too old, go to
- * the failure queue (the on-failure destination, which denies requests without TLS), so nothing is dropped.
+ * the failure store (the on-failure destination, an S3 bucket: see {@link FailureStore}), whole, so
+ * nothing is dropped.
  *
  * The role trusts `lambda.amazonaws.com` and may only put objects under the key prefix, write its own
- * log group, and send to the failure queue.
+ * log group, and write failure records: `s3:PutObject` and `s3:ListBucket` on the failure store, which
+ * Lambda needs for an S3 destination, limited by `s3:ResourceAccount` to buckets of its own account as
+ * AWS recommends, so a failure record can never land in a bucket someone else re-created under the same
+ * name (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html, "Security
+ * best practices for Amazon S3 destinations"). The grant covers the whole failure store: Lambda chooses
+ * the key (`aws/lambda/async/<function>/…`) and checks the permission when the destination is set,
+ * so the event invoke configuration waits for the role policy.
  */
 export class WafLogProcessor extends Construct {
   public readonly bundle: TerraformAsset;
   public readonly archive: DataArchiveFile;
   public readonly logGroup: CloudwatchLogGroup;
-  public readonly failureQueue: SqsQueue;
-  public readonly failureQueuePolicy: SqsQueuePolicy;
+  /** The legacy failure queue, while it is kept. */
+  public readonly failureQueue: SqsQueue | undefined;
+  /** Its TLS-only queue policy. */
+  public readonly failureQueuePolicy: SqsQueuePolicy | undefined;
   public readonly role: IamRole;
   public readonly rolePolicy: IamRolePolicy;
   public readonly function: LambdaFunction;
@@ -113,16 +134,23 @@ export class WafLogProcessor extends Construct {
       retentionInDays: props.logRetentionDays,
     });
 
-    this.failureQueue = new SqsQueue(this, "FailureQueue", {
-      name: props.failureQueueName,
-      messageRetentionSeconds: props.failureRetentionDays * 86_400,
-      ...queueEncryption(props.failureQueueKmsKeyArn),
-    });
-
-    this.failureQueuePolicy = new SqsQueuePolicy(this, "FailureQueuePolicy", {
-      queueUrl: this.failureQueue.url,
-      policy: policyDocument([denyInsecureTransport("sqs:*", [this.failureQueue.arn])]),
-    });
+    const legacy = props.legacyFailureQueue;
+    const failureQueue =
+      legacy === undefined
+        ? undefined
+        : new SqsQueue(this, "FailureQueue", {
+            name: legacy.queueName,
+            messageRetentionSeconds: legacy.retentionDays * 86_400,
+            ...queueEncryption(legacy.kmsKeyArn),
+          });
+    this.failureQueue = failureQueue;
+    this.failureQueuePolicy =
+      failureQueue === undefined
+        ? undefined
+        : new SqsQueuePolicy(this, "FailureQueuePolicy", {
+            queueUrl: failureQueue.url,
+            policy: policyDocument([denyInsecureTransport("sqs:*", [failureQueue.arn])]),
+          });
 
     this.role = new IamRole(this, "Role", {
       name: props.roleName,
@@ -153,11 +181,23 @@ export class WafLogProcessor extends Construct {
           Resource: `${this.logGroup.arn}:*`,
         },
         {
-          Sid: "SendToFailureQueue",
+          Sid: "WriteFailureRecords",
           Effect: "Allow",
-          Action: "sqs:SendMessage",
-          Resource: this.failureQueue.arn,
+          Action: ["s3:PutObject", "s3:ListBucket"],
+          Resource: [props.failureStoreBucketArn, `${props.failureStoreBucketArn}/*`],
+          Condition: { StringEquals: { "s3:ResourceAccount": props.accountId } },
         },
+        // Kept with the queue: an on-failure record sent while the destination switches over still lands.
+        ...(failureQueue === undefined
+          ? []
+          : [
+              {
+                Sid: "SendToFailureQueue",
+                Effect: "Allow" as const,
+                Action: "sqs:SendMessage",
+                Resource: failureQueue.arn,
+              },
+            ]),
         ...(props.kmsKeyArns.length === 0
           ? []
           : [
@@ -216,8 +256,8 @@ export class WafLogProcessor extends Construct {
       functionName: this.function.functionName,
       maximumRetryAttempts: props.maximumRetryAttempts,
       maximumEventAgeInSeconds: props.maximumEventAgeSeconds,
-      destinationConfig: { onFailure: { destination: this.failureQueue.arn } },
-      // Lambda checks that the role may send to the destination when the configuration is created.
+      destinationConfig: { onFailure: { destination: props.failureStoreBucketArn } },
+      // Lambda checks that the role may write to the destination when the configuration is set.
       dependsOn: [this.rolePolicy],
     });
   }

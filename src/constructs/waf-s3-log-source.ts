@@ -60,6 +60,7 @@ import { LogArchiveBucket, lifecycleSchema, transitionMinimumObjectSizeSchema } 
 import * as metricAlarms from "./metric-alarms";
 import { s3SourceAlarmNames, s3SourceResourceNames } from "./names";
 import { PipelineKey, encryptionSchema, queueEncryption } from "./pipeline-key";
+import { versioningSchema } from "./secure-bucket";
 import { ROLE_ARN_PATTERN } from "./writer-grants";
 import {
   accountIdSchema,
@@ -176,6 +177,11 @@ export const wafS3LogSourcePropsSchema = z
     lifecycle: lifecycleSchema,
     /** Which objects lifecycle transitions skip by size. @default "all_storage_classes_128K" */
     transitionDefaultMinimumObjectSize: transitionMinimumObjectSizeSchema,
+    /**
+     * S3 Versioning of the bucket, like the archive's: a file WAF's delivery overwrites or anyone deletes
+     * stays as a noncurrent version for `noncurrentVersionExpirationDays`. @default on, 30 days
+     */
+    versioning: versioningSchema(30),
     /** Days after which incomplete multipart uploads under `AWSLogs/` are aborted (1–365). @default 7 */
     abortIncompleteMultipartUploadDays: wholeNumber(
       1,
@@ -374,7 +380,8 @@ export function largeLogFilePattern(bucketName: string, thresholdBytes: number) 
  *
  * - The bucket ({@link LogArchiveBucket} with prefix `AWSLogs/`): never force-destroyed, no public access,
  *   bucket-owner-enforced ownership (WAF's `bucket-owner-full-control` writes are accepted), default
- *   encryption (SSE-S3, or SSE-KMS with an S3 Bucket Key), TLS only, lifecycle on WAF's key layout.
+ *   encryption (SSE-S3, or SSE-KMS with an S3 Bucket Key), TLS only, versioning (like the archive's),
+ *   lifecycle on WAF's key layout (with noncurrent-version expiration).
  * - Its policy: TLS only; `AWSLogDeliveryWrite` and `AWSLogDeliveryAclCheck` for
  *   `delivery.logs.amazonaws.com` ({@link logDeliveryBucketStatements}); the archive's reader role
  *   `s3:GetObject` on `AWSLogs/*`, admitted by `aws:PrincipalArn` (the role may be another stack's).
@@ -452,6 +459,8 @@ export class WafS3LogSource extends Construct {
       transitionDefaultMinimumObjectSize: props.transitionDefaultMinimumObjectSize,
       abortIncompleteMultipartUploadDays: props.abortIncompleteMultipartUploadDays,
       kmsKeyArn: this.kmsKeyArn,
+      versioning: props.versioning,
+      objectLock: undefined,
       writers: undefined,
       additionalStatements: [
         ...logDeliveryBucketStatements(bucketArn, accountId, this.deliveryRegions),

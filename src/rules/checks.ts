@@ -7,6 +7,7 @@ import { LogGroupRetention } from "./logs/log-group-retention";
 import { S3BucketEncrypted } from "./s3/s3-bucket-encrypted";
 import { S3BucketPublicAccessBlocked } from "./s3/s3-bucket-public-access-blocked";
 import { S3BucketTlsOnly } from "./s3/s3-bucket-tls-only";
+import { S3BucketVersioned } from "./s3/s3-bucket-versioned";
 import type { SecurityRule } from "./security-rule";
 import { SqsNotificationQueueHasDeadLetterQueue } from "./sqs/sqs-notification-queue-dead-letter-queue";
 import { SqsQueueEncrypted } from "./sqs/sqs-queue-encrypted";
@@ -37,6 +38,7 @@ export class WafLogPipelineChecks implements IAspect {
       new S3BucketPublicAccessBlocked(),
       new S3BucketTlsOnly(),
       new S3BucketEncrypted(),
+      new S3BucketVersioned(),
       new SqsQueueTlsOnly(),
       new SqsQueueEncrypted(),
       new SqsNotificationQueueHasDeadLetterQueue(),

@@ -1,7 +1,8 @@
 import { Testing } from "cdktf";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AlarmTopic } from "../../../src/constructs/alarm-topic";
-import { alarmNames } from "../../../src/naming";
+import { deliveryAlarmNames } from "../../../src/constructs/names";
+import { alarmNames, stackName } from "../../../src/naming";
 import { blockOf, policyOf, ref, resourcesOfType, synthesizeStack } from "../../helpers/stack";
 import type { Synthesized } from "../../helpers/stack";
 
@@ -29,11 +30,17 @@ describe("the alarms of WafLogPipeline (WafLogArchive, WafLogForwarder) and thei
       synthesized = synthesizeStack();
     });
 
-    it("creates the seven alarms, named after the environment", () => {
+    it("creates the eight alarms and the three delivery alarms of each log group, named after the environment", () => {
       const names = Object.values(resourcesOfType(synthesized.tf, "aws_cloudwatch_metric_alarm")).map(
         (alarm) => alarm.alarm_name,
       );
-      expect(names.sort()).toEqual(Object.values(alarmNames("dev")).sort());
+      expect(names.sort()).toEqual(
+        [
+          ...Object.values(alarmNames("dev")),
+          ...Object.values(deliveryAlarmNames(stackName("dev"), "aws-waf-logs-example")),
+        ].sort(),
+      );
+      expect(names).toHaveLength(11);
     });
 
     it.each([
@@ -140,7 +147,7 @@ describe("the alarms of WafLogPipeline (WafLogArchive, WafLogForwarder) and thei
         alarmBlock(synthesized, "processorErrors").dimensions,
         alarmBlock(synthesized, "destinationDeliveryFailures").dimensions,
       ]).toEqual([
-        { QueueName: blockOf(synthesized.tf, stack.pipeline.forwarder.processor.failureQueue).name },
+        { QueueName: blockOf(synthesized.tf, stack.pipeline.forwarder.processor.failureQueue!).name },
         {
           QueueName: blockOf(synthesized.tf, stack.pipeline.archive.notificationQueues.deadLetterQueue).name,
         },
@@ -157,9 +164,15 @@ describe("the alarms of WafLogPipeline (WafLogArchive, WafLogForwarder) and thei
       }
     });
 
-    it("tells the operator to redrive the failure queue with the environment's command", () => {
+    it("tells the operator to redrive the failure store with the environment's command", () => {
+      expect(alarmBlock(synthesized, "failureRecords").alarm_description).toBe(
+        'Lambda gave up on events of the processor waf-log-pipeline-dev-processor (retries exhausted or older than the maximum event age) and wrote their on-failure records, with the whole event, to the failure store (s3://waf-log-pipeline-dev-failures-111122223333-us-east-1/aws/lambda/async/waf-log-pipeline-dev-processor/): those WAF log events are not in the archive yet. Find the cause in the log group /aws/lambda/waf-log-pipeline-dev-processor (or in the records\' responsePayload), fix it, then run "npm run redrive -- --env dev --dry-run" and "npm run redrive -- --env dev". This alarm stays on for an hour after the last event given up.',
+      );
+    });
+
+    it("tells the operator to drain the legacy failure queue, then remove it", () => {
       expect(alarmBlock(synthesized, "failureQueueMessages").alarm_description).toBe(
-        'The failure queue waf-log-pipeline-dev-processor-failures holds events the processor gave up on after its retries: those WAF log events are not in S3. Find the cause in the log group /aws/lambda/waf-log-pipeline-dev-processor, fix it, then run "npm run redrive -- --env dev --dry-run" and "npm run redrive -- --env dev" to process them again.',
+        'The legacy failure queue waf-log-pipeline-dev-processor-failures (on-failure destination before the failure store) holds events the processor gave up on: those WAF log events are not in S3. Run "npm run redrive -- --env dev --dry-run" and "npm run redrive -- --env dev" to process them again; once it is empty, remove it with keepFailureQueue: false.',
       );
     });
 
@@ -171,7 +184,7 @@ describe("the alarms of WafLogPipeline (WafLogArchive, WafLogForwarder) and thei
 
     it("says in the destination-delivery-failures description that events are lost, what to check and where to find them", () => {
       expect(alarmBlock(synthesized, "destinationDeliveryFailures").alarm_description).toBe(
-        "Lambda could not deliver on-failure records of the processor waf-log-pipeline-dev-processor to the failure queue waf-log-pipeline-dev-processor-failures in the last 5 minutes and dropped them: those WAF log events are lost (not in S3, not on the queue, so redrive cannot bring them back). Check the failure queue's policy and KMS key (the key policy must let the processor role use the key) and that the processor role may sqs:SendMessage to the queue; a record over the SQS message size limit is dropped too. Fix the cause before more events fail. To recover the lost events, find the \"subscription event failed\" lines of that time in the log group /aws/lambda/waf-log-pipeline-dev-processor: each names the WAF log group and log stream, whose log events stay there until the log group's retention ends.",
+        'Lambda could not write on-failure records of the processor waf-log-pipeline-dev-processor to the failure store (s3://waf-log-pipeline-dev-failures-111122223333-us-east-1/aws/lambda/async/waf-log-pipeline-dev-processor/) in the last 5 minutes and dropped them: those WAF log events are lost (not in the archive, not in the failure store, so the redrive cannot bring them back). Check that the processor role may s3:PutObject and s3:ListBucket on the failure store (and, with a customer-managed key, kms:GenerateDataKey on it, also in the key policy) and that the bucket exists. Fix the cause before more events fail. To recover the lost events, find the "subscription event failed" lines of that time in the log group /aws/lambda/waf-log-pipeline-dev-processor: each names the WAF log group and log stream, whose log events stay there until the log group\'s retention ends.',
       );
     });
 
@@ -209,7 +222,7 @@ describe("the alarms of WafLogPipeline (WafLogArchive, WafLogForwarder) and thei
     it("notifies the topic when an alarm fires and when it recovers", () => {
       const topicArn = ref(synthesized.stack.pipeline.alarmTopic!.topic, "arn");
       const alarms = Object.values(resourcesOfType(synthesized.tf, "aws_cloudwatch_metric_alarm"));
-      expect(alarms).toHaveLength(7);
+      expect(alarms).toHaveLength(11);
       for (const alarm of alarms) {
         expect([alarm.alarm_actions, alarm.ok_actions]).toEqual([[topicArn], [topicArn]]);
       }
@@ -280,6 +293,7 @@ describe("the alarms of WafLogPipeline (WafLogArchive, WafLogForwarder) and thei
     expect(Object.keys(alarmsOf(stack))).toEqual([
       "deadLetterQueueMessages",
       "notificationQueueAge",
+      "failureRecords",
       "failureQueueMessages",
       "processorErrors",
       "noInvocations",
@@ -298,6 +312,23 @@ describe("the alarms of WafLogPipeline (WafLogArchive, WafLogForwarder) and thei
       (alarm) => alarm.alarm_name,
     );
     expect(names).not.toContain("waf-log-pipeline-dev-destination-delivery-failures");
+  });
+
+  it("leaves out the delivery alarms turned off, for every log group", () => {
+    const { stack } = synthesizeStack({
+      wafLogGroupNames: ["aws-waf-logs-a", "aws-waf-logs-b"],
+      alarms: { deliveryThrottling: { enabled: false }, skippedLogEvents: { enabled: false } },
+    });
+    expect([...stack.pipeline.forwarder.deliveryAlarms.values()].map((a) => Object.keys(a))).toEqual([
+      ["deliveryErrors"],
+      ["deliveryErrors"],
+    ]);
+  });
+
+  it("uses the configured skipped-log-events percentage", () => {
+    const { stack, tf } = synthesizeStack({ alarms: { skippedLogEvents: { thresholdPercent: 25 } } });
+    const alarm = stack.pipeline.forwarder.deliveryAlarms.get("aws-waf-logs-example")!.skippedLogEvents!;
+    expect(blockOf(tf, alarm).threshold).toBe(25);
   });
 
   it("creates no alarm and no topic when the alarms are turned off", () => {

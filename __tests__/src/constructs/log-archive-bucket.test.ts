@@ -78,7 +78,7 @@ describe("LogArchiveBucket", () => {
     ).toBe("all_storage_classes_128K");
   });
 
-  it("has one lifecycle rule with the default transitions and expiration on the log prefix", () => {
+  it("has one lifecycle rule with the default transitions, expiration and noncurrent-version expiration on the log prefix", () => {
     expect(blockOf(synthesized.tf, bucket.lifecycleConfiguration).rule).toEqual([
       {
         id: "waf-log-objects",
@@ -91,7 +91,27 @@ describe("LogArchiveBucket", () => {
           { days: 365, storage_class: "DEEP_ARCHIVE" },
         ],
         expiration: [{ days: 2555 }],
+        noncurrent_version_expiration: [{ noncurrent_days: 30 }],
       },
+    ]);
+  });
+
+  it("versions the bucket and configures the lifecycle after versioning", () => {
+    expect(blockOf(synthesized.tf, bucket.versioning!)).toEqual({
+      bucket: ref(bucket.bucket, "id"),
+      versioning_configuration: { status: "Enabled" },
+    });
+    expect(blockOf(synthesized.tf, bucket.lifecycleConfiguration).depends_on).toEqual([
+      `aws_s3_bucket_versioning.${synthesized.stack.getLogicalId(bucket.versioning!)}`,
+    ]);
+  });
+
+  it("has no versioning resource and no noncurrent-version rule when versioning is turned off", () => {
+    const { stack, tf } = synthesizeStack({ versioning: { enabled: false } });
+    const unversioned = stack.pipeline.archive.logArchiveBucket;
+    expect(unversioned.versioning).toBeUndefined();
+    expect(blockOf(tf, unversioned.lifecycleConfiguration).rule).toEqual([
+      expect.not.objectContaining({ noncurrent_version_expiration: expect.anything() }),
     ]);
   });
 
@@ -115,6 +135,7 @@ describe("LogArchiveBucket", () => {
         filter: [{ prefix: "waf/raw/" }],
         abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
         transition: [{ days: 90, storage_class: "GLACIER" }],
+        noncurrent_version_expiration: [{ noncurrent_days: 30 }],
       },
     ]);
   });

@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { environmentIssues, parsedEnvironment } from "../../helpers/config";
+import * as metricAlarms from "../../../src/constructs/metric-alarms";
 
 describe("alarms configuration", () => {
   it("turns every alarm on by default, without e-mail", () => {
     expect(parsedEnvironment().alarms).toEqual({
       enabled: true,
       email: [],
+      failureRecords: { enabled: true, threshold: 0 },
       failureQueueMessages: { enabled: true, threshold: 0 },
       deadLetterQueueMessages: { enabled: true, threshold: 0 },
       processorErrors: { enabled: true, threshold: 0 },
@@ -13,6 +15,9 @@ describe("alarms configuration", () => {
       notificationQueueAge: { enabled: true, thresholdSeconds: 1800 },
       noInvocations: { enabled: true, windowMinutes: 60 },
       destinationDeliveryFailures: { enabled: true, threshold: 0 },
+      deliveryErrors: { enabled: true, threshold: 0 },
+      deliveryThrottling: { enabled: true, threshold: 0 },
+      skippedLogEvents: { enabled: true, thresholdPercent: 10 },
     });
   });
 
@@ -34,6 +39,15 @@ describe("alarms configuration", () => {
         { enabled: false, windowMinutes: 60 },
       ],
     );
+  });
+
+  it("rejects a skipped-log-events percentage out of range", () => {
+    expect(environmentIssues({ alarms: { skippedLogEvents: { thresholdPercent: 0 } } })).toEqual([
+      {
+        path: "environments.dev.alarms.skippedLogEvents.thresholdPercent",
+        message: "must be a whole number of percent from 1 to 100, got 0",
+      },
+    ]);
   });
 
   it("rejects an e-mail address that is not one", () => {
@@ -129,5 +143,14 @@ describe("alarms configuration", () => {
         message: "is not a known field (check the spelling against the configuration reference in README.md)",
       },
     ]);
+  });
+});
+
+describe("fitAlarmDescription", () => {
+  it("keeps a description of up to 1,024 characters and cuts a longer one to 1,024 ending in …", () => {
+    expect(metricAlarms.fitAlarmDescription("é".repeat(1024))).toBe("é".repeat(1024));
+    const cut = metricAlarms.fitAlarmDescription(`${"a".repeat(1020)}🙂🙂🙂🙂🙂`);
+    expect([...cut]).toHaveLength(metricAlarms.MAX_ALARM_DESCRIPTION_LENGTH);
+    expect(cut).toBe(`${"a".repeat(1020)}🙂🙂🙂…`);
   });
 });

@@ -12,7 +12,7 @@ function queueBlocks(synthesized: Synthesized) {
   return [
     stack.pipeline.archive.notificationQueues.queue,
     stack.pipeline.archive.notificationQueues.deadLetterQueue,
-    stack.pipeline.forwarder.processor.failureQueue,
+    stack.pipeline.forwarder.processor.failureQueue!,
   ].map((queue) => blockOf(tf, queue));
 }
 
@@ -35,10 +35,15 @@ describe("encryption", () => {
       ]).toEqual([{}, undefined]);
     });
 
-    it("encrypts the bucket with SSE-S3", () => {
-      expect(
-        blockOf(synthesized.tf, synthesized.stack.pipeline.archive.logArchiveBucket.encryption).rule,
-      ).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }]);
+    it("encrypts the bucket and the failure store with SSE-S3", () => {
+      for (const encryption of [
+        synthesized.stack.pipeline.archive.logArchiveBucket.encryption,
+        synthesized.stack.pipeline.forwarder.failureStore.encryption,
+      ]) {
+        expect(blockOf(synthesized.tf, encryption).rule).toEqual([
+          { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } },
+        ]);
+      }
     });
 
     it("encrypts every queue with SSE-SQS", () => {
@@ -87,15 +92,18 @@ describe("encryption", () => {
       });
     });
 
-    it("encrypts the bucket with SSE-KMS under the key, with an S3 Bucket Key", () => {
-      expect(
-        blockOf(synthesized.tf, synthesized.stack.pipeline.archive.logArchiveBucket.encryption).rule,
-      ).toEqual([
-        {
-          apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: keyArn },
-          bucket_key_enabled: true,
-        },
-      ]);
+    it("encrypts the bucket and the failure store (same region) with SSE-KMS under the key, with an S3 Bucket Key", () => {
+      for (const encryption of [
+        synthesized.stack.pipeline.archive.logArchiveBucket.encryption,
+        synthesized.stack.pipeline.forwarder.failureStore.encryption,
+      ]) {
+        expect(blockOf(synthesized.tf, encryption).rule).toEqual([
+          {
+            apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: keyArn },
+            bucket_key_enabled: true,
+          },
+        ]);
+      }
     });
 
     it("encrypts all three queues with the key and reuses data keys for an hour", () => {

@@ -1,6 +1,13 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { DefaultTokenResolver, StringConcat, TerraformStack, Testing, Tokenization } from "cdktf";
+import {
+  DefaultTokenResolver,
+  StringConcat,
+  TerraformStack,
+  TerraformVariable,
+  Testing,
+  Tokenization,
+} from "cdktf";
 import { describe, expect, it } from "vitest";
 import { KEY_PREFIX_RULES } from "../../../functions/waf-log-processor/environment";
 import { ValidationError } from "../../../src/constructs/validation";
@@ -40,7 +47,11 @@ describe("WafLogArchive", () => {
       abortIncompleteMultipartUploadDays: 7,
       queue: { visibilityTimeoutSeconds: 900, maxReceiveCount: 3, deadLetterRetentionDays: 14 },
       cortexAccountId: "006742885340",
+      customCortexAccount: false,
+      externalIdName: "externalId",
       encryption: { type: "sse" },
+      versioning: { enabled: true, noncurrentVersionExpirationDays: 30 },
+      dashboard: true,
       alarms: {
         enabled: true,
         deadLetterQueueMessages: { enabled: true, threshold: 0 },
@@ -59,7 +70,7 @@ describe("WafLogArchive", () => {
         bucketName: "Bad_Name",
         lifecycle: { infrequentAccessDays: 10 },
         queue: { maxReceiveCount: 0 },
-        externalId: "",
+        externalId: "too-short",
         encryption: { type: "kms", keyArn: KEY_ARN.replace("us-east-1", "eu-west-1") },
       });
 
@@ -72,7 +83,7 @@ describe("WafLogArchive", () => {
         '  - bucketName: must be a valid S3 bucket name (3–63 lowercase letters, digits, dots and hyphens; see the S3 bucket naming rules): must use only lowercase letters, digits, dots and hyphens, and begin and end with a letter or digit, got "Bad_Name"',
         "  - lifecycle.infrequentAccessDays: must be a whole number of days ≥ 30 (S3 moves objects to STANDARD_IA only after 30 days), or null to skip this tier, got 10",
         "  - queue.maxReceiveCount: must be a whole number from 1 to 1000, got 0",
-        "  - externalId: must not be empty",
+        "  - externalId: must be 32–1224 characters long (got 9): anyone who guesses it can read the logs through Cortex",
         "  - encryption.keyArn: must be a key in us-east-1, the region of the bucket and queues (S3 and SQS use only keys in their own Region), got a key in eu-west-1",
       ].join("\n"),
     );
@@ -156,6 +167,213 @@ describe("WafLogArchive", () => {
       expect(statements.find((s) => s.Sid === "ProcessorWritesObjectsAndFailures")?.Principal).toEqual({
         AWS: roles.map((role) => ref(role, "arn")),
       });
+    });
+  });
+
+  describe("integrity of the log bucket", () => {
+    it("turns versioning on and expires noncurrent versions after 30 days by default", () => {
+      const stack = emptyStack();
+      const archive = new WafLogArchive(stack, "Archive", minimalProps());
+      const tf = JSON.parse(Testing.synth(stack)) as TerraformJson;
+
+      expect(blockOf(tf, archive.logArchiveBucket.versioning!)).toMatchObject({
+        bucket: ref(archive.logArchiveBucket.bucket, "id"),
+        versioning_configuration: { status: "Enabled" },
+      });
+      expect(blockOf(tf, archive.logArchiveBucket.lifecycleConfiguration)).toMatchObject({
+        rule: [expect.objectContaining({ noncurrent_version_expiration: [{ noncurrent_days: 30 }] })],
+      });
+    });
+
+    it("keeps noncurrent versions for the configured days", () => {
+      const stack = emptyStack();
+      const archive = new WafLogArchive(stack, "Archive", {
+        ...minimalProps(),
+        versioning: { noncurrentVersionExpirationDays: 400 },
+      });
+      const tf = JSON.parse(Testing.synth(stack)) as TerraformJson;
+
+      expect(blockOf(tf, archive.logArchiveBucket.lifecycleConfiguration)).toMatchObject({
+        rule: [expect.objectContaining({ noncurrent_version_expiration: [{ noncurrent_days: 400 }] })],
+      });
+    });
+
+    it("enables Object Lock with its own resource, never with object_lock_enabled on the bucket (which replaces it)", () => {
+      const stack = emptyStack();
+      const archive = new WafLogArchive(stack, "Archive", {
+        ...minimalProps(),
+        objectLock: { mode: "COMPLIANCE", retentionDays: 365 },
+      });
+      const tf = JSON.parse(Testing.synth(stack)) as TerraformJson;
+
+      expect(blockOf(tf, archive.logArchiveBucket.bucket)).not.toHaveProperty("object_lock_enabled");
+      expect(blockOf(tf, archive.logArchiveBucket.objectLockConfiguration!)).toEqual({
+        bucket: ref(archive.logArchiveBucket.bucket, "id"),
+        object_lock_enabled: "Enabled",
+        rule: { default_retention: { mode: "COMPLIANCE", days: 365 } },
+        depends_on: [`aws_s3_bucket_versioning.${stack.getLogicalId(archive.logArchiveBucket.versioning!)}`],
+      });
+    });
+
+    it("has no Object Lock unless asked", () => {
+      const archive = new WafLogArchive(emptyStack(), "Archive", minimalProps());
+
+      expect(archive.logArchiveBucket.objectLockConfiguration).toBeUndefined();
+    });
+
+    it("refuses Object Lock without versioning", () => {
+      const build = () =>
+        new WafLogArchive(emptyStack(), "Archive", {
+          ...minimalProps(),
+          versioning: { enabled: false },
+          objectLock: { mode: "GOVERNANCE", retentionDays: 30 },
+        });
+
+      expect(build).toThrow(
+        "  - objectLock: needs versioning.enabled: S3 enables Object Lock only on a versioned bucket (remove objectLock or turn versioning on)",
+      );
+    });
+
+    it("refuses an unknown Object Lock mode and a retention out of range", () => {
+      const build = () =>
+        new WafLogArchive(emptyStack(), "Archive", {
+          ...minimalProps(),
+          objectLock: { mode: "LEGAL" as "GOVERNANCE", retentionDays: 0 },
+        });
+
+      expect(build).toThrow('  - objectLock.mode: must be "GOVERNANCE" or "COMPLIANCE", got "LEGAL"');
+      expect(build).toThrow(
+        "  - objectLock.retentionDays: must be a whole number of days from 1 to 36500, got 0",
+      );
+    });
+
+    it("suppresses the versioning rule, with the reason, only when versioning is turned off", () => {
+      const stack = emptyStack();
+      new WafLogArchive(stack, "Archive", { ...minimalProps(), versioning: { enabled: false } });
+      const printed: string[] = [];
+      addChecks(stack, (line) => printed.push(line));
+
+      expect(synthErrors(stack)).toEqual([]);
+      expect(printed).toContainEqual(
+        expect.stringMatching(
+          /^Suppressed \[WLP-S3-4\] at aws_s3_bucket\.Archive_LogArchiveBucket_[0-9A-F]+: versioning of the log bucket is turned off/,
+        ),
+      );
+    });
+  });
+
+  describe("trust", () => {
+    it.each(["006742885340", "685269782068"])("accepts Cortex's account %s", (cortexAccountId) => {
+      expect(
+        () => new WafLogArchive(emptyStack(), "Archive", { ...minimalProps(), cortexAccountId }),
+      ).not.toThrow();
+    });
+
+    it("refuses any other account unless a custom account is meant", () => {
+      const build = (customCortexAccount: boolean) => () =>
+        new WafLogArchive(emptyStack(), "Archive", {
+          ...minimalProps(),
+          cortexAccountId: "006742885341",
+          customCortexAccount,
+        });
+
+      expect(build(false)).toThrow(
+        '  - cortexAccountId: must be the account Cortex assumes roles from, 006742885340 (commercial) or 685269782068 (FedRAMP); set customCortexAccount: true if another account is really meant, got "006742885341"',
+      );
+      expect(build(true)).not.toThrow();
+    });
+
+    it.each([
+      ["a short one", "ab", "must be 32–1224 characters long (got 2)"],
+      ["a repeated character", "a".repeat(40), "must use at least 8 different characters"],
+      ["the nil UUID", "00000000-0000-0000-0000-000000000000", "must use at least 8 different characters"],
+      ["a UUID template", "XXXXXXXX-XXXX-4XXX-YXXX-XXXXXXXXXXXX", "must use at least 8 different characters"],
+      [
+        "the placeholder of the offline plans of earlier versions",
+        "2f0c8e4e-6a1b-4c3d-9e8f-7a6b5c4d3e2f",
+        "must not be a published placeholder",
+      ],
+      [
+        "a character AWS refuses",
+        "3f6c1a2b 8d4e-4f5a-9b6c-7d8e9f0a1b2c",
+        "must use only letters, digits and _+=,.@:/-",
+      ],
+    ])("refuses %s as a literal external ID without printing it", (_what, externalId, message) => {
+      const build = () => new WafLogArchive(emptyStack(), "Archive", { ...minimalProps(), externalId });
+
+      expect(build).toThrow(`  - externalId: ${message}`);
+      expect(() => build()).toThrow(
+        expect.not.objectContaining({ message: expect.stringContaining(externalId) }),
+      );
+    });
+
+    it("accepts a random UUID as a literal external ID", () => {
+      expect(
+        () =>
+          new WafLogArchive(emptyStack(), "Archive", {
+            ...minimalProps(),
+            externalId: "3f6c1a2b-8d4e-4f5a-9b6c-7d8e9f0a1b2c",
+          }),
+      ).not.toThrow();
+    });
+
+    it("puts the external ID rules on the reader role as preconditions, naming the variable and never the value", () => {
+      const stack = emptyStack();
+      const variable = new TerraformVariable(stack, "cortex_external_id", {
+        type: "string",
+        sensitive: true,
+      });
+      const archive = new WafLogArchive(stack, "Archive", {
+        ...minimalProps(),
+        externalId: variable.stringValue,
+        externalIdName: "cortex_external_id",
+      });
+      const tf = JSON.parse(Testing.synth(stack)) as TerraformJson;
+      const preconditions = (
+        blockOf(tf, archive.cortexReaderRole.role).lifecycle as {
+          precondition: { condition: string; error_message: string }[];
+        }
+      ).precondition;
+
+      expect(preconditions.map((p) => p.condition)).toEqual([
+        "${((length(var.cortex_external_id) >= 32) && (length(var.cortex_external_id) <= 1224))}",
+        '${can(regex("^[A-Za-z0-9_+=,.@:/-]+$", var.cortex_external_id))}',
+        '${(length(distinct(split("", var.cortex_external_id))) >= 8)}',
+        expect.stringMatching(
+          /^\$\{!contains\(\["your-external-id-here", .*\], lower\(var\.cortex_external_id\)\)\}$/,
+        ),
+      ]);
+      for (const p of preconditions) expect(p.error_message).toMatch(/^cortex_external_id /);
+    });
+  });
+
+  describe("dashboard", () => {
+    it("has a dashboard of its own with the queues, the bucket and its alarms", () => {
+      const stack = emptyStack();
+      const archive = new WafLogArchive(stack, "Archive", minimalProps());
+      const tf = JSON.parse(Testing.synth(stack)) as TerraformJson;
+      const block = blockOf(tf, archive.dashboard!.dashboard);
+      const body = JSON.parse(block.dashboard_body as string) as {
+        widgets: { type: string; properties: Record<string, unknown> }[];
+      };
+
+      expect(block.dashboard_name).toBe("central-waf-archive");
+      expect(JSON.stringify(body)).toContain(
+        '"AWS/SQS","ApproximateAgeOfOldestMessage","QueueName","central-waf-notifications"',
+      );
+      expect(JSON.stringify(body)).toContain(
+        '"AWS/SQS","ApproximateNumberOfMessagesVisible","QueueName","central-waf-notifications-dlq"',
+      );
+      expect(body.widgets.filter((w) => w.type === "alarm").flatMap((w) => w.properties.alarms)).toEqual([
+        "arn:aws:cloudwatch:us-east-1:111122223333:alarm:central-waf-dead-letter-queue-messages",
+        "arn:aws:cloudwatch:us-east-1:111122223333:alarm:central-waf-notification-queue-age",
+      ]);
+    });
+
+    it("has none when turned off", () => {
+      const archive = new WafLogArchive(emptyStack(), "Archive", { ...minimalProps(), dashboard: false });
+
+      expect(archive.dashboard).toBeUndefined();
     });
   });
 });

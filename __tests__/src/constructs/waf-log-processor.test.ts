@@ -95,8 +95,9 @@ describe("WafLogProcessor", () => {
     ]);
   });
 
-  it("may only put objects under the prefix, write its own log group and send to the failure queue", () => {
+  it("may only put objects under the prefix, write its own log group, write failure records to its own account's store and send to the kept failure queue", () => {
     const block = blockOf(synthesized.tf, processor.rolePolicy);
+    const store = synthesized.stack.pipeline.forwarder.failureStore.bucket;
     expect(block.role).toBe(ref(processor.role, "id"));
     expect(policyOf(block).Statement).toEqual([
       {
@@ -112,44 +113,72 @@ describe("WafLogProcessor", () => {
         Resource: `${ref(processor.logGroup, "arn")}:*`,
       },
       {
+        Sid: "WriteFailureRecords",
+        Effect: "Allow",
+        Action: ["s3:PutObject", "s3:ListBucket"],
+        Resource: [ref(store, "arn"), `${ref(store, "arn")}/*`],
+        Condition: { StringEquals: { "s3:ResourceAccount": "111122223333" } },
+      },
+      {
         Sid: "SendToFailureQueue",
         Effect: "Allow",
         Action: "sqs:SendMessage",
-        Resource: ref(processor.failureQueue, "arn"),
+        Resource: ref(processor.failureQueue!, "arn"),
       },
     ]);
   });
 
-  it("keeps failed events 14 days in an SSE-SQS failure queue", () => {
-    expect(blockOf(synthesized.tf, processor.failureQueue)).toMatchObject({
+  it("has no queue grant once the failure queue is removed", () => {
+    const { stack, tf } = synthesizeStack({ keepFailureQueue: false });
+    const removed = stack.pipeline.forwarder.processor;
+
+    expect(removed.failureQueue).toBeUndefined();
+    expect(policyOf(blockOf(tf, removed.rolePolicy)).Statement.map((s) => s.Sid)).toEqual([
+      "PutLogObjects",
+      "WriteOwnLogGroup",
+      "WriteFailureRecords",
+    ]);
+  });
+
+  it("keeps the legacy failure queue 14 days, SSE-SQS, with its address, until it is removed", () => {
+    expect(blockOf(synthesized.tf, processor.failureQueue!)).toMatchObject({
       name: "waf-log-pipeline-dev-processor-failures",
       message_retention_seconds: 14 * 86_400,
       sqs_managed_sse_enabled: true,
     });
+    expect(addressOf(processor.failureQueue!)).toBe("aws_sqs_queue.Processor_FailureQueue_2902D141");
   });
 
   it("denies failure queue requests without TLS", () => {
-    const block = blockOf(synthesized.tf, processor.failureQueuePolicy);
-    expect(block.queue_url).toBe(ref(processor.failureQueue, "url"));
+    const block = blockOf(synthesized.tf, processor.failureQueuePolicy!);
+    expect(block.queue_url).toBe(ref(processor.failureQueue!, "url"));
     expect(policyOf(block).Statement).toEqual([
       {
         Sid: "DenyInsecureTransport",
         Effect: "Deny",
         Principal: "*",
         Action: "sqs:*",
-        Resource: [ref(processor.failureQueue, "arn")],
+        Resource: [ref(processor.failureQueue!, "arn")],
         Condition: { Bool: { "aws:SecureTransport": "false" } },
       },
     ]);
   });
 
-  it("retries a failed event twice, then sends it to the failure queue", () => {
+  it("retries a failed event twice, then writes it whole to the failure store (S3), not to a queue capped at 256 KiB", () => {
     expect(synthesized.json).toHaveResourceWithProperties(LambdaFunctionEventInvokeConfig, {
       function_name: ref(processor.function, "function_name"),
       maximum_retry_attempts: 2,
       maximum_event_age_in_seconds: 21_600,
-      destination_config: { on_failure: { destination: ref(processor.failureQueue, "arn") } },
+      destination_config: {
+        on_failure: { destination: ref(synthesized.stack.pipeline.forwarder.failureStore.bucket, "arn") },
+      },
     });
+  });
+
+  it("sets the destination only after the role may write to it (Lambda checks it then)", () => {
+    expect(blockOf(synthesized.tf, processor.eventInvokeConfig).depends_on).toEqual([
+      addressOf(processor.rolePolicy),
+    ]);
   });
 
   it("takes memory, timeout, architecture, gzip level and log retention from the configuration", () => {

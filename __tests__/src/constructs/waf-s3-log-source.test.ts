@@ -174,6 +174,19 @@ describe("WafS3LogSource", () => {
     });
   });
 
+  it("versions the bucket like the archive, expiring noncurrent versions after 30 days, or not at all when turned off", () => {
+    const { source, tf } = synth();
+
+    expect(blockOf(tf, source.landingBucket.versioning!)).toMatchObject({
+      versioning_configuration: { status: "Enabled" },
+    });
+    const rule = (
+      blockOf(tf, source.landingBucket.lifecycleConfiguration).rule as Record<string, unknown>[]
+    )[0];
+    expect(rule).toMatchObject({ noncurrent_version_expiration: [{ noncurrent_days: 30 }] });
+    expect(synth({ versioning: { enabled: false } }).source.landingBucket.versioning).toBeUndefined();
+  });
+
   it("lets WAF's log delivery write under AWSLogs/<account>/ only with bucket-owner-full-control, for this account's deliveries from the web ACLs' regions", () => {
     const { source, tf } = synth({ webAclRegions: ["eu-west-1", "us-east-1"] });
 

@@ -89,6 +89,7 @@ describe("WafLogPipelineChecks", () => {
       "WLP-S3-1",
       "WLP-S3-2",
       "WLP-S3-3",
+      "WLP-S3-4",
       "WLP-SQS-1",
       "WLP-SQS-2",
       "WLP-SQS-3",

@@ -5,6 +5,7 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { SqsQueue, type SqsQueueConfig } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Aspects, TerraformStack, Testing } from "cdktf";
@@ -76,9 +77,10 @@ export interface BucketParts {
   readonly publicAccessBlock?: boolean;
   readonly encryption?: boolean;
   readonly policy?: boolean;
+  readonly versioning?: boolean;
 }
 
-/** A bucket with all four public access block settings, SSE-S3 and a TLS-only policy, unless told otherwise. */
+/** A bucket with all four public access block settings, SSE-S3, a TLS-only policy and versioning, unless told otherwise. */
 export function compliantBucket(scope: Construct, id: string, parts: BucketParts = {}): S3Bucket {
   const bucket = new S3Bucket(scope, id, { bucket: `${id}-bucket` });
   if (parts.publicAccessBlock !== false) {
@@ -100,6 +102,12 @@ export function compliantBucket(scope: Construct, id: string, parts: BucketParts
     new S3BucketPolicy(scope, `${id}-policy`, {
       bucket: bucket.id,
       policy: JSON.stringify(denyInsecureBucketPolicy(bucket)),
+    });
+  }
+  if (parts.versioning !== false) {
+    new S3BucketVersioningA(scope, `${id}-versioning`, {
+      bucket: bucket.id,
+      versioningConfiguration: { status: "Enabled" },
     });
   }
   return bucket;
