@@ -537,12 +537,7 @@ export function resolveEstate(
             `arn:${partitionOf(source.region)}:kms:${source.region}:${source.accountId}:key/*`);
       return {
         type: "s3",
-        stackName: stack,
-        accountId: source.accountId,
-        region: source.region,
-        ...(source.assumeRoleArn === undefined ? {} : { assumeRoleArn: source.assumeRoleArn }),
-        ...(source.auditRoleArn === undefined ? {} : { auditRoleArn: source.auditRoleArn }),
-        ...(cloud === undefined ? {} : { terraformCloud: cloud }),
+        ...sourceTarget(source, stack, cloud),
         name,
         bucketName: source.bucketName ?? defaultLandingBucketName(env, source.accountId, source.region),
         webAclArns: source.webAclArns,
@@ -563,12 +558,7 @@ export function resolveEstate(
     const cloud = workspace(stack, source.terraformCloud);
     return {
       type: source.type,
-      stackName: stack,
-      accountId: source.accountId,
-      region: source.region,
-      ...(source.assumeRoleArn === undefined ? {} : { assumeRoleArn: source.assumeRoleArn }),
-      ...(source.auditRoleArn === undefined ? {} : { auditRoleArn: source.auditRoleArn }),
-      ...(cloud === undefined ? {} : { terraformCloud: cloud }),
+      ...sourceTarget(source, stack, cloud),
       name,
       logGroups:
         source.discovery === undefined
@@ -615,6 +605,27 @@ export function resolveEstate(
     alarms: estate.alarms,
     cortex,
     tags,
+  };
+}
+
+/** Where a source's stack deploys and how the audit reads it: the fields every source type has. */
+function sourceTarget(
+  source: {
+    readonly accountId: string;
+    readonly region: string;
+    readonly assumeRoleArn?: string | undefined;
+    readonly auditRoleArn?: string | undefined;
+  },
+  stackName: string,
+  cloud: StackWorkspace | undefined,
+): EstateStackTarget & { readonly auditRoleArn?: string } {
+  return {
+    stackName,
+    accountId: source.accountId,
+    region: source.region,
+    ...(source.assumeRoleArn === undefined ? {} : { assumeRoleArn: source.assumeRoleArn }),
+    ...(source.auditRoleArn === undefined ? {} : { auditRoleArn: source.auditRoleArn }),
+    ...(cloud === undefined ? {} : { terraformCloud: cloud }),
   };
 }
 

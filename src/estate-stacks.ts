@@ -88,6 +88,38 @@ function configureStack(
   );
 }
 
+/**
+ * The provider, backend and checks of a source's stack (see {@link configureStack}), and the source's
+ * alarm topic when the estate's alarms are on, e-mail addresses are listed and `wantsAlarms`.
+ */
+function configureSourceStack(
+  stack: TerraformStack,
+  props: EstateStackProps & { readonly source: SourceConfig },
+  wantsAlarms: boolean,
+): { backend: CloudBackend | LocalBackend; alarmTopic: AlarmTopic | undefined } {
+  const { estate, envName, source } = props;
+  const index = estate.sources.indexOf(source);
+  const backend = configureStack(
+    stack,
+    source,
+    `environments.${envName}.sources.${index}.terraformCloud`,
+    props,
+  );
+  const { enabled, email } = estate.alarms;
+  const alarmTopic =
+    enabled && email.length > 0 && wantsAlarms
+      ? new AlarmTopic(stack, "Alarms", {
+          topicName: pipelineResourceNames(source.name).alarmTopic,
+          displayName: `WAF log pipeline ${envName} ${source.accountId} ${source.region}${source.type === "s3" ? " s3" : ""} alarms`,
+          accountId: source.accountId,
+          region: source.region,
+          alarmNamePrefix: `${source.name}-`,
+          email,
+        })
+      : undefined;
+  return { backend, alarmTopic };
+}
+
 /** The entries of `values` whose keys `shape` has. */
 function pick<T extends object>(values: T, shape: object): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([key]) => key in shape)) as Partial<T>;
@@ -195,27 +227,10 @@ export class WafLogSourceStack extends TerraformStack {
   constructor(scope: Construct, props: WafLogSourceStackProps) {
     const { estate, envName, source } = props;
     super(scope, source.stackName);
-    const index = estate.sources.indexOf(source);
-    this.backend = configureStack(
-      this,
-      source,
-      `environments.${envName}.sources.${index}.terraformCloud`,
-      props,
-    );
+    ({ backend: this.backend, alarmTopic: this.alarmTopic } = configureSourceStack(this, props, true));
     new ArchiveProvider(this, "archive");
 
-    const { enabled, email, ...thresholds } = estate.alarms;
-    this.alarmTopic =
-      enabled && email.length > 0
-        ? new AlarmTopic(this, "Alarms", {
-            topicName: pipelineResourceNames(source.name).alarmTopic,
-            displayName: `WAF log pipeline ${envName} ${source.accountId} ${source.region} alarms`,
-            accountId: source.accountId,
-            region: source.region,
-            alarmNamePrefix: `${source.name}-`,
-            email,
-          })
-        : undefined;
+    const { enabled, email: _email, ...thresholds } = estate.alarms;
 
     const { archive } = estate;
     this.forwarder = new WafLogForwarder(this, "Forwarder", {
@@ -275,28 +290,14 @@ export class WafS3SourceStack extends TerraformStack {
   public readonly alarmTopic: AlarmTopic | undefined;
 
   constructor(scope: Construct, props: WafS3SourceStackProps) {
-    const { estate, envName, source } = props;
+    const { estate, source } = props;
     super(scope, source.stackName);
-    const index = estate.sources.indexOf(source);
-    this.backend = configureStack(
+    ({ backend: this.backend, alarmTopic: this.alarmTopic } = configureSourceStack(
       this,
-      source,
-      `environments.${envName}.sources.${index}.terraformCloud`,
       props,
-    );
-
-    const { enabled, email } = estate.alarms;
-    this.alarmTopic =
-      enabled && email.length > 0 && source.largeLogFiles.enabled
-        ? new AlarmTopic(this, "Alarms", {
-            topicName: pipelineResourceNames(source.name).alarmTopic,
-            displayName: `WAF log pipeline ${envName} ${source.accountId} ${source.region} s3 alarms`,
-            accountId: source.accountId,
-            region: source.region,
-            alarmNamePrefix: `${source.name}-`,
-            email,
-          })
-        : undefined;
+      source.largeLogFiles.enabled,
+    ));
+    const { enabled } = estate.alarms;
 
     this.source = new WafS3LogSource(this, "Source", {
       name: source.name,
