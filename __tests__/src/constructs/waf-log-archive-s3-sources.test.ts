@@ -151,6 +151,11 @@ describe("WafLogArchive.admitS3Source", () => {
     expect(reader.find((s) => s.Sid === "DecryptWafS3SourceLogFilesThroughS3")?.Resource).toEqual([
       ref(source.key!.key, "arn"),
     ]);
+    // One notification configuration per bucket: the archive's and the landing bucket's, each once.
+    const notifiedBuckets = Object.values(tf.resource.aws_s3_bucket_notification!).map((n) => n.bucket);
+    expect(notifiedBuckets.sort()).toEqual(
+      [ref(archive.logArchiveBucket.bucket, "id"), ref(source.landingBucket.bucket, "id")].sort(),
+    );
   });
 
   it("rejects a landing bucket without the aws-waf-logs- prefix, and a key of another region", () => {
