@@ -8,7 +8,7 @@
  */
 import { loadConfig, type PipelineConfig } from "../src/config";
 import { ValidationError } from "../src/constructs/validation";
-import { auditInputFromEnvironment } from "./lib/audit-config";
+import { auditInputFromEnvironment, auditInputFromEstate } from "./lib/audit-config";
 import { awsAuditClients } from "./lib/audit-clients";
 import { type CommandOutput, isMainModule, parseCommandLine, PROCESS_OUTPUT, UsageError } from "./lib/cli";
 import { type AuditClientFactory, auditCoverage, auditExitCode } from "./lib/coverage-audit";
@@ -101,15 +101,20 @@ export async function main(
   }
 
   const environment = config.environments[command.env];
-  if (environment === undefined) {
-    const known = Object.keys(config.environments).sort().join(", ");
+  const estate = config.estates[command.env];
+  if (environment === undefined && estate === undefined) {
+    const known = [...Object.keys(config.environments), ...Object.keys(config.estates)].sort().join(", ");
     out.stderr(`audit: unknown environment ${JSON.stringify(command.env)}; known environments: ${known}`);
     return 2;
   }
 
   let report;
   try {
-    report = await auditCoverage(auditInputFromEnvironment(command.env, environment), deps.clients);
+    const input =
+      environment !== undefined
+        ? auditInputFromEnvironment(command.env, environment)
+        : auditInputFromEstate(command.env, estate!);
+    report = await auditCoverage(input, deps.clients);
   } catch (error) {
     if (error instanceof AuditInputError) {
       out.stderr(`audit: ${error.message}`);

@@ -11,7 +11,8 @@
  * plan's `terraform show -json` output to `DIR/<stack>.json` (input of `npm run plan-summary`).
  * `--list-json` plans nothing: it prints the stacks as JSON, one object per stack,
  * `[{"stack": "waf-log-pipeline-dev", "environment": "dev", "backend": "local"}]` (backend
- * `"cloud"` for Terraform Cloud, else the backend type or `"none"`)
+ * `"cloud"` for Terraform Cloud, else the backend type or `"none"`; an estate's archive and source
+ * stacks each get a row, with their environment's name, e.g. `"estate"`)
  * (the CI workflows build their job matrix from it).
  * Exits 1 when a stack fails to validate or plan, 2 on bad arguments.
  */
@@ -100,7 +101,8 @@ export async function main(argv: readonly string[], out: CommandOutput): Promise
     const prefix = stackName("");
     const list = all.map((stack) => ({
       stack: stack.name,
-      environment: stack.name.startsWith(prefix) ? stack.name.slice(prefix.length) : stack.name,
+      environment:
+        stack.environment ?? (stack.name.startsWith(prefix) ? stack.name.slice(prefix.length) : stack.name),
       backend: stack.backend,
     }));
     out.stdout(JSON.stringify(list));

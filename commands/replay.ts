@@ -1,8 +1,11 @@
 /**
  * `npm run replay -- [--out DIR] [--bucket NAME] [--endpoint URL] <event.json | dir>...`
+ * `npm run replay -- --source s3 [--out DIR] [--bucket NAME] <records.ndjson>...`
  *
  * Runs the processor bundle over recorded CloudWatch Logs subscription events, one invocation per
- * event file, the way Lambda would, and shows what it stored. See docs/replay-bench.md.
+ * event file, the way Lambda would, and shows what it stored. With `--source s3`, runs the s3 source's
+ * path instead: WAF's own S3 log files, made from WAF records, through the landing bucket's notification
+ * to what Cortex reads (`commands/lib/s3-source-replay.ts`). See docs/replay-bench.md.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
@@ -11,8 +14,11 @@ import { type CommandOutput, isMainModule, parseCommandLine, PROCESS_OUTPUT, Usa
 import { listEventFiles, readEventFile } from "./lib/event-files";
 import { createS3Client, EMBEDDED_S3_CREDENTIALS, startEmbeddedS3, type EmbeddedS3 } from "./lib/embedded-s3";
 import { loadProcessor, processorEnv, PROCESSOR_BUNDLE } from "./lib/processor-bundle";
+import { DEFAULT_S3_REPLAY_BUCKET, replayS3Source } from "./lib/s3-source-replay";
+import { landingBucketNameProblem } from "../src/waf-s3-logs";
 
 export const REPLAY_USAGE = `usage: npm run replay -- [--out DIR] [--bucket NAME] [--endpoint URL] <event.json | dir>...
+       npm run replay -- --source s3 [--out DIR] [--bucket NAME] <records.ndjson>...
 
 Invokes the processor bundle (${PROCESSOR_BUNDLE}) once per event file; a directory stands
 for the *.json files in it, sorted by name. Each file holds one subscription event,
@@ -23,6 +29,12 @@ for the *.json files in it, sorted by name. Each file holds one subscription eve
   --bucket NAME   bucket to write to (default waf-log-replay on the embedded server; required with --endpoint)
   --endpoint URL  S3-compatible endpoint to write to with the standard AWS credential chain
                   (default: an embedded S3 server on 127.0.0.1, removed afterwards)
+  --source s3     the s3 source instead: each file holds WAF log records, one JSON object a line;
+                  they become WAF's S3 log files (one per web ACL and 5 minutes, gzip, under
+                  AWSLogs/<account>/WAFLogs/<region>/<web ACL>/…), are put into an aws-waf-logs-*
+                  bucket on the embedded server (default ${DEFAULT_S3_REPLAY_BUCKET}), notified as S3 notifies
+                  the queue, and read back by the key in each message as Cortex reads them; prints
+                  {"files","notifications","objects","records","unchanged","failed"}
 
 Prints progress on stderr and one JSON line on stdout: {"events","objects","records","failed"}.
 Exit code: 0 all files processed, 1 some file failed, 2 bad command line.`;
@@ -35,6 +47,8 @@ export const DEFAULT_REPLAY_OUT = ".replay";
 
 /** The command line, parsed. */
 export interface ReplayOptions {
+  /** Which path to replay: the processor (`cloudwatch`) or WAF's own S3 files (`s3`). */
+  readonly source: "cloudwatch" | "s3";
   /** Event files and directories, as given. */
   readonly paths: readonly string[];
   /** Download directory; undefined: no download. */
@@ -49,7 +63,8 @@ export interface ReplayOptions {
  * Parses replay's arguments (without the `node script` prefix).
  *
  * @throws UsageError for unknown options, missing option values, no event paths,
- *   `--endpoint` without `--bucket`, or an `--endpoint` that is not an http(s) URL.
+ *   `--endpoint` without `--bucket`, or an `--endpoint` that is not an http(s) URL; a `--source` other
+ *   than `cloudwatch` or `s3`; with `--source s3`, `--endpoint` or a bucket not named `aws-waf-logs-…`.
  */
 export function parseReplayArgs(argv: readonly string[]): ReplayOptions {
   const parsed = parseCommandLine({
@@ -60,9 +75,26 @@ export function parseReplayArgs(argv: readonly string[]): ReplayOptions {
       out: { type: "string" },
       bucket: { type: "string" },
       endpoint: { type: "string" },
+      source: { type: "string" },
     },
   });
   const { values, positionals } = parsed;
+  const source = values.source ?? "cloudwatch";
+  if (source !== "cloudwatch" && source !== "s3") {
+    throw new UsageError(`--source: expected "cloudwatch" or "s3", got "${source}"`);
+  }
+  if (source === "s3") {
+    if (positionals.length === 0) throw new UsageError("no WAF record files given");
+    if (values.endpoint !== undefined) {
+      throw new UsageError(
+        "--source s3 runs on the embedded S3 server only (it reads the server's object events): drop --endpoint",
+      );
+    }
+    const bucket = values.bucket ?? DEFAULT_S3_REPLAY_BUCKET;
+    const problem = landingBucketNameProblem(bucket);
+    if (problem !== undefined) throw new UsageError(`--bucket: ${problem}, got "${bucket}"`);
+    return { source, paths: positionals, out: values.out ?? DEFAULT_REPLAY_OUT, bucket, endpoint: undefined };
+  }
   if (positionals.length === 0) throw new UsageError("no event files given");
   if (values.endpoint !== undefined) {
     if (!/^https?:\/\/[^/]/.test(values.endpoint)) {
@@ -78,6 +110,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayOptions {
     if (value === "") throw new UsageError(`${name}: expected a value, got an empty string`);
   }
   return {
+    source,
     paths: positionals,
     out: values.out ?? (values.endpoint === undefined ? DEFAULT_REPLAY_OUT : undefined),
     bucket: values.bucket ?? DEFAULT_REPLAY_BUCKET,
@@ -189,7 +222,11 @@ async function download(client: S3Client, bucket: string, key: string, out: stri
  */
 export async function main(argv: readonly string[], io: ReplayIo): Promise<number> {
   try {
-    const summary = await replay(parseReplayArgs(argv), io);
+    const options = parseReplayArgs(argv);
+    const summary =
+      options.source === "s3"
+        ? await replayS3Source({ paths: options.paths, bucket: options.bucket, out: options.out }, io.stderr)
+        : await replay(options, io);
     io.stdout(JSON.stringify(summary));
     return summary.failed > 0 ? 1 : 0;
   } catch (error) {

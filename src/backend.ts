@@ -31,7 +31,29 @@ export function addBackend(
   source: string,
   environment: NodeJS.ProcessEnv | undefined = process.env,
 ): CloudBackend | LocalBackend {
-  const cloud = config.terraformCloud;
+  return addStackBackend(
+    stack,
+    config.terraformCloud,
+    `environments.${envName}.terraformCloud.organization`,
+    source,
+    environment,
+  );
+}
+
+/**
+ * Gives a stack its backend: the Terraform Cloud workspace `cloud` (organization from it, else
+ * `TF_CLOUD_ORGANIZATION`), or, when `cloud` is undefined, the local state file {@link localStatePath}.
+ *
+ * @param organizationPath the configuration path named when no organization is set anywhere
+ * @throws ValidationError when `cloud` is given but no organization is set anywhere
+ */
+export function addStackBackend(
+  stack: TerraformStack,
+  cloud: { readonly organization?: string; readonly workspace: string } | undefined,
+  organizationPath: string,
+  source: string,
+  environment: NodeJS.ProcessEnv | undefined = process.env,
+): CloudBackend | LocalBackend {
   if (cloud === undefined) {
     return new LocalBackend(stack, { path: localStatePath(stack.node.id) });
   }
@@ -39,7 +61,7 @@ export function addBackend(
   if (organization === undefined) {
     throw configError(source, [
       {
-        path: `environments.${envName}.terraformCloud.organization`,
+        path: organizationPath,
         message: `is required: set it in the configuration or in the environment variable ${ORGANIZATION_VARIABLE}`,
       },
     ]);

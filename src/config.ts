@@ -28,6 +28,14 @@ import {
 import { wafLogPipelinePropsSchema } from "./constructs/waf-log-pipeline";
 import { defaultBucketName, stackName } from "./naming";
 import { type WafConfig, resolveWafConfig, wafEnvironmentProblems, wafSchema } from "./waf-config";
+import {
+  type EstateConfig,
+  estateEnvironmentShape,
+  estateProblems,
+  isEstateInput,
+  resolveEstate,
+  usableTarget,
+} from "./estate-config";
 
 /** Environment variable that names the configuration file. */
 export const CONFIG_PATH_VARIABLE = "WAF_PIPELINE_CONFIG";
@@ -159,6 +167,35 @@ const environmentSchema = z.strictObject({
 
 type ParsedEnvironment = z.output<typeof environmentSchema>;
 
+/** An estate environment: archive and sources (`src/estate-config.ts`), with the Cortex and tag settings above. */
+const estateSchema = z.strictObject(
+  {
+    ...estateEnvironmentShape,
+    /** Cortex tenant settings (the archive's reader role). */
+    cortex: cortexSchema.prefault({}),
+    /** Tags added to every resource of every stack of the estate. @default {} */
+    tags: tagsSchema.default({}),
+  },
+  { error: allowed('must be {"archive": {…}, "sources": [{…}, …]}') },
+);
+
+/**
+ * One environment of the file: the estate form when it has `archive` or `sources`, else the one-account
+ * form. Issues keep their paths inside the environment.
+ */
+const anyEnvironmentSchema = z.unknown().transform((value, ctx) => {
+  const estate = isEstateInput(value);
+  const result = (estate ? estateSchema : environmentSchema).safeParse(value);
+  if (!result.success) {
+    // The issues as the schema reported them (code, keys, nested issues), their paths inside the environment.
+    for (const issue of result.error.issues) ctx.addIssue(issue as z.core.$ZodRawIssue);
+    return z.NEVER;
+  }
+  return estate
+    ? { form: "estate" as const, estate: result.data as z.output<typeof estateSchema> }
+    : { form: "account" as const, environment: result.data as ParsedEnvironment };
+});
+
 /** Terraform Cloud (HCP Terraform) workspace that holds the environment's state. */
 export interface TerraformCloudConfig {
   /** Organization name; when absent, `TF_CLOUD_ORGANIZATION` must be set at synth. @default undefined */
@@ -179,8 +216,10 @@ export type EnvironmentConfig = Readonly<Omit<ParsedEnvironment, "bucketName" | 
 
 /** The whole configuration file, with every default applied. */
 export interface PipelineConfig {
-  /** Environments by name (`^[a-z][a-z0-9-]{0,15}$`), at least one. */
+  /** The one-account environments by name (`^[a-z][a-z0-9-]{0,15}$`). */
   readonly environments: Readonly<Record<string, EnvironmentConfig>>;
+  /** The estate environments (archive and sources) by name; names are distinct from `environments`'. @default {} */
+  readonly estates: Readonly<Record<string, EstateConfig>>;
 }
 
 /** The zod 4 schema of the whole configuration file; its output is a {@link PipelineConfig}. */
@@ -193,14 +232,33 @@ export const pipelineConfigSchema = z
             error:
               "environment names must match ^[a-z][a-z0-9-]{0,15}$ (lowercase letter first, at most 16 characters)",
           }),
-          environmentSchema,
+          anyEnvironmentSchema,
           { error: allowed('must be an object of environments, like {"dev": {…}}') },
         )
         .refine((environments) => Object.keys(environments).length > 0, {
           error: "must define at least one environment",
         })
         .superRefine((environments, ctx) => {
-          for (const [env, config] of Object.entries(environments)) {
+          for (const [env, entry] of Object.entries(environments)) {
+            if (entry.form === "estate") {
+              for (const problem of estateProblems(env, entry.estate)) {
+                ctx.addIssue({ code: "custom", path: [env, ...problem.path], message: problem.message });
+              }
+              const { archive } = entry.estate;
+              if (archive.bucketName === undefined && usableTarget(archive.accountId, archive.region)) {
+                const derived = defaultBucketName(env, archive.accountId, archive.region);
+                const problem = bucketNameProblem(derived);
+                if (problem !== undefined) {
+                  ctx.addIssue({
+                    code: "custom",
+                    path: [env, "archive", "bucketName"],
+                    message: `is required because the default name ${JSON.stringify(derived)} ${problem}; set a valid S3 bucket name`,
+                  });
+                }
+              }
+              continue;
+            }
+            const config = entry.environment;
             const { encryption } = config;
             if (encryption.type === "kms" && encryption.keyArn !== undefined) {
               const problem = keyRegionProblem(encryption.keyArn, String(config.region));
@@ -229,19 +287,30 @@ export const pipelineConfigSchema = z
     { error: allowed('must be an object like {"environments": {"dev": {…}}}') },
   )
   .transform((file): PipelineConfig => ({
+    estates: Object.fromEntries(
+      Object.entries(file.environments).flatMap(([env, entry]) =>
+        entry.form === "estate"
+          ? [[env, resolveEstate(env, entry.estate, entry.estate.cortex, entry.estate.tags)]]
+          : [],
+      ),
+    ),
     environments: Object.fromEntries(
-      Object.entries(file.environments).map(([env, config]) => [
-        env,
-        {
-          ...config,
-          bucketName: config.bucketName ?? defaultBucketName(env, config.accountId, config.region),
-          terraformCloud:
-            config.terraformCloud === undefined
-              ? undefined
-              : { ...config.terraformCloud, workspace: config.terraformCloud.workspace ?? stackName(env) },
-          waf: config.waf === undefined ? undefined : resolveWafConfig(config.waf, config.wafLogGroupNames),
-        } satisfies EnvironmentConfig,
-      ]),
+      Object.entries(file.environments)
+        .flatMap(([env, entry]) =>
+          entry.form === "account" ? [[env, entry.environment] as [string, ParsedEnvironment]] : [],
+        )
+        .map(([env, config]) => [
+          env,
+          {
+            ...config,
+            bucketName: config.bucketName ?? defaultBucketName(env, config.accountId, config.region),
+            terraformCloud:
+              config.terraformCloud === undefined
+                ? undefined
+                : { ...config.terraformCloud, workspace: config.terraformCloud.workspace ?? stackName(env) },
+            waf: config.waf === undefined ? undefined : resolveWafConfig(config.waf, config.wafLogGroupNames),
+          } satisfies EnvironmentConfig,
+        ]),
     ),
   }));
 

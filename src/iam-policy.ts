@@ -59,3 +59,12 @@ export function partitionOf(region: string): string {
 export function logGroupArn(region: string, accountId: string, logGroupName: string): string {
   return `arn:${partitionOf(region)}:logs:${region}:${accountId}:log-group:${logGroupName}`;
 }
+
+/**
+ * The S3 endpoint host of a region as the `kms:ViaService` condition key names it, e.g.
+ * `s3.eu-west-1.amazonaws.com` (`amazonaws.com.cn` in the China regions).
+ * https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+ */
+export function s3ServiceHost(region: string): string {
+  return `s3.${region}.amazonaws.com${partitionOf(region) === "aws-cn" ? ".cn" : ""}`;
+}

@@ -10,10 +10,13 @@ export {
   forwarderAlarmNames,
   forwarderResourceNames,
   pipelineResourceNames,
+  s3SourceAlarmNames,
+  s3SourceResourceNames,
 } from "./constructs/names";
 export { type Issue, ValidationError } from "./constructs/validation";
 export {
   type ArchiveDestination,
+  type S3SourceGrant,
   CORTEX_ACCOUNT_ID,
   CORTEX_FEDRAMP_ACCOUNT_ID,
   type ResolvedWafLogArchiveProps,
@@ -35,6 +38,12 @@ export {
   wafLogPipelinePropsSchema,
 } from "./constructs/waf-log-pipeline";
 export { WafLogging, type WafLoggingProps, wafLoggingPropsSchema } from "./constructs/waf-logging";
+export {
+  type ResolvedWafS3LogSourceProps,
+  WafS3LogSource,
+  type WafS3LogSourceProps,
+  wafS3LogSourcePropsSchema,
+} from "./constructs/waf-s3-log-source";
 export {
   type Finding,
   SecurityRule,

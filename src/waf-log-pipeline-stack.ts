@@ -13,6 +13,7 @@ import type { Construct, Node } from "constructs";
 import { addBackend } from "./backend";
 import { DEFAULT_CONFIG_PATH, ENVIRONMENT_NAME_PATTERN, type EnvironmentConfig } from "./config";
 import { ValidationError } from "./constructs/validation";
+import type { AlarmTopic } from "./constructs/alarm-topic";
 import { WafLogArchive } from "./constructs/waf-log-archive";
 import { WafLogForwarder } from "./constructs/waf-log-forwarder";
 import { WafLogPipeline, type WafLogPipelineProps } from "./constructs/waf-log-pipeline";
@@ -22,6 +23,21 @@ import { requiredTerraformVersion } from "./terraform-version";
 
 /** Name of the sensitive Terraform variable that holds the Cortex external ID. */
 export const EXTERNAL_ID_VARIABLE = "cortex_external_id";
+
+/**
+ * Declares the sensitive variable `cortex_external_id` in `stack`: the external ID Cortex presents when
+ * it assumes the reader role of the stack's archive. It has no `validation` block (Terraform 1.11
+ * prints the value of a failed one): the reader role's preconditions check it.
+ */
+export function addExternalIdVariable(stack: TerraformStack): TerraformVariable {
+  return new TerraformVariable(stack, EXTERNAL_ID_VARIABLE, {
+    type: "string",
+    sensitive: true,
+    nullable: false,
+    description:
+      "External ID that Cortex XDR presents when it assumes the reader role (sts:ExternalId): at least 32 random characters, e.g. a UUID. Set it as a sensitive workspace variable or TF_VAR_cortex_external_id. Checked by preconditions of the reader role (a failed variable validation would print the value).",
+  });
+}
 
 export interface WafLogPipelineStackProps {
   /** Environment name (`^[a-z][a-z0-9-]{0,15}$`); the stack and resource names derive from it. */
@@ -86,13 +102,7 @@ export class WafLogPipelineStack extends TerraformStack {
       props.processEnv,
     );
 
-    this.externalId = new TerraformVariable(this, EXTERNAL_ID_VARIABLE, {
-      type: "string",
-      sensitive: true,
-      nullable: false,
-      description:
-        "External ID that Cortex XDR presents when it assumes the reader role (sts:ExternalId): at least 32 random characters, e.g. a UUID. Set it as a sensitive workspace variable or TF_VAR_cortex_external_id. Checked by preconditions of the reader role (a failed variable validation would print the value).",
-    });
+    this.externalId = addExternalIdVariable(this);
 
     Aspects.of(this).add(new WafLogPipelineChecks({ log: props.checksLog }));
     this.pipeline = new WafLogPipeline(this, "Pipeline", pipelineProps(props, this.externalId.stringValue));
@@ -162,12 +172,17 @@ function pipelineProps(props: WafLogPipelineStackProps, externalId: string): Waf
   };
 }
 
-/** The outputs Cortex and operators read (`terraform output`), named as the README lists them. */
-function addOutputs(stack: TerraformStack, pipeline: WafLogPipeline): void {
-  const { archive, forwarder } = pipeline;
+type Outputs = Record<string, { value: unknown; description: string }>;
+
+/**
+ * The outputs of an archive that Cortex and operators read (`terraform output`), named as the README
+ * lists them: the same for a one-account environment and an estate's archive stack, so one Cortex
+ * collector reads the whole estate from `cortex_collector_settings`.
+ */
+export function archiveOutputs(archive: WafLogArchive, alarmTopic: AlarmTopic | undefined): Outputs {
   const { queue, deadLetterQueue } = archive.notificationQueues;
   const readerRoleArn = archive.cortexReaderRole.role.arn;
-  const outputs: Record<string, { value: unknown; description: string }> = {
+  return {
     ...(archive.kmsKeyArn === undefined
       ? {}
       : {
@@ -177,11 +192,11 @@ function addOutputs(stack: TerraformStack, pipeline: WafLogPipeline): void {
               "Customer-managed KMS key of the bucket, queues and alarm topic (Cortex needs kms:Decrypt on it)",
           },
         }),
-    ...(pipeline.alarmTopic === undefined
+    ...(alarmTopic === undefined
       ? {}
       : {
           alarm_topic_arn: {
-            value: pipeline.alarmTopic.topic.arn,
+            value: alarmTopic.topic.arn,
             description: "SNS topic of the alarms; each e-mail address must confirm its subscription",
           },
         }),
@@ -195,30 +210,7 @@ function addOutputs(stack: TerraformStack, pipeline: WafLogPipeline): void {
       value: deadLetterQueue.url,
       description: "Dead-letter queue of the notification queue",
     },
-    ...(forwarder.processor.failureQueue === undefined
-      ? {}
-      : {
-          failure_queue_url: {
-            value: forwarder.processor.failureQueue.url,
-            description:
-              "Legacy failure queue (on-failure destination of earlier versions): drain it with npm run redrive, then set keepFailureQueue to false",
-          },
-        }),
-    failure_store_bucket: {
-      value: forwarder.failureStore.bucket.id,
-      description:
-        "Failure store: the processor's on-failure destination, records under aws/lambda/async/ (redrive with npm run redrive)",
-    },
-    dashboard_url: {
-      value: pipeline.dashboard.url,
-      description:
-        "CloudWatch dashboard of the whole path: log events in vs forwarded, processor, failure store, queues, alarms",
-    },
     cortex_reader_role_arn: { value: readerRoleArn, description: "Role Cortex assumes with the external ID" },
-    processor_function_name: {
-      value: forwarder.processor.function.functionName,
-      description: "Processor Lambda function",
-    },
     cortex_collector_settings: {
       value: {
         sqs_queue_url: queue.url,
@@ -233,7 +225,66 @@ function addOutputs(stack: TerraformStack, pipeline: WafLogPipeline): void {
       description: "What to enter in Cortex XDR: Settings → Data Sources → Amazon S3 (SQS-based)",
     },
   };
+}
+
+/**
+ * The outputs of a forwarder operators read: the legacy failure queue while it is kept, the failure
+ * store and the function.
+ */
+export function forwarderOutputs(forwarder: WafLogForwarder): Outputs {
+  return {
+    ...(forwarder.processor.failureQueue === undefined
+      ? {}
+      : {
+          failure_queue_url: {
+            value: forwarder.processor.failureQueue.url,
+            description:
+              "Legacy failure queue (on-failure destination of earlier versions): drain it with npm run redrive, then set keepFailureQueue to false",
+          },
+        }),
+    failure_store_bucket: {
+      value: forwarder.failureStore.bucket.id,
+      description:
+        "Failure store: the processor's on-failure destination, records under aws/lambda/async/ (redrive with npm run redrive)",
+    },
+    processor_function_name: {
+      value: forwarder.processor.function.functionName,
+      description: "Processor Lambda function",
+    },
+  };
+}
+
+/** The `dashboard_url` output of a dashboard; none without one. */
+export function dashboardOutput(dashboard: { readonly url: string } | undefined, what: string): Outputs {
+  return dashboard === undefined
+    ? {}
+    : { dashboard_url: { value: dashboard.url, description: `CloudWatch dashboard of ${what}` } };
+}
+
+/** Adds `outputs` to `stack`, in their order. */
+export function addStackOutputs(stack: TerraformStack, outputs: Outputs): void {
   for (const [id, output] of Object.entries(outputs)) {
     new TerraformOutput(stack, id, output);
   }
+}
+
+/** The outputs of a one-account environment, in the order they always had. */
+function addOutputs(stack: TerraformStack, pipeline: WafLogPipeline): void {
+  const {
+    cortex_reader_role_arn: readerRole,
+    cortex_collector_settings: collector,
+    ...archiveFirst
+  } = archiveOutputs(pipeline.archive, pipeline.alarmTopic);
+  const { processor_function_name: processorFunction, ...failures } = forwarderOutputs(pipeline.forwarder);
+  addStackOutputs(stack, {
+    ...archiveFirst,
+    ...failures,
+    ...dashboardOutput(
+      pipeline.dashboard,
+      "the whole path: log events in vs forwarded, processor, failure store, queues, alarms",
+    ),
+    cortex_reader_role_arn: readerRole!,
+    processor_function_name: processorFunction!,
+    cortex_collector_settings: collector!,
+  });
 }

@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it, vi } from "vitest";
 import { AUDIT_USAGE, main, parseAuditArgs } from "../../commands/audit";
-import { auditInputFromEnvironment } from "../../commands/lib/audit-config";
+import { auditInputFromEnvironment, auditInputFromEstate } from "../../commands/lib/audit-config";
 import { AUDIT_ROLE_SESSION_NAME, awsAuditClients } from "../../commands/lib/audit-clients";
 import {
   classifyWebAcl,
@@ -15,6 +15,7 @@ import { type AuditLogGroups, AuditInputError, parseAuditInput } from "../../com
 import { parseConfig } from "../../src/config";
 import { logGroupDestination, MockedEstate } from "../helpers/audit-estate";
 import { configInput } from "../helpers/config";
+import { ARCHIVE_ACCOUNT, SECOND_ACCOUNT, estateConfig, parsedEstate } from "../helpers/estate";
 
 const ACCOUNT = "111122223333";
 const FUNCTION = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:waf-log-pipeline-dev-processor`;
@@ -472,3 +473,88 @@ const ASSUME_ROLE_RESPONSE = `<AssumeRoleResponse xmlns="https://sts.amazonaws.c
     <RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId>
   </ResponseMetadata>
 </AssumeRoleResponse>`;
+
+describe("npm run audit on an estate", () => {
+  const SOURCE_FUNCTION = (account: string, region: string) =>
+    `arn:aws:lambda:${region}:${account}:function:waf-log-pipeline-estate-${region}-processor`;
+  const SOURCE_FILTER = (region: string) => `waf-log-pipeline-estate-${region}-processor`;
+
+  /** The helpers' estate: a CloudFront source in the archive account, a discovering second account. */
+  function mockedEstate(): MockedEstate {
+    const cdn = logGroupDestination(ARCHIVE_ACCOUNT, "us-east-1", "aws-waf-logs-cloudfront-shop");
+    const api = logGroupDestination(SECOND_ACCOUNT, "eu-west-1", "aws-waf-logs-shop-api");
+    const admin = logGroupDestination(SECOND_ACCOUNT, "eu-west-1", "aws-waf-logs-admin");
+    return new MockedEstate()
+      .webAcls(ARCHIVE_ACCOUNT, "us-east-1", "CLOUDFRONT", [{ name: "cdn", destination: cdn }])
+      .webAcls(ARCHIVE_ACCOUNT, "us-east-1", "REGIONAL", [])
+      .logGroups(ARCHIVE_ACCOUNT, "us-east-1", [
+        {
+          name: "aws-waf-logs-cloudfront-shop",
+          filters: [[SOURCE_FILTER("us-east-1"), SOURCE_FUNCTION(ARCHIVE_ACCOUNT, "us-east-1")]],
+        },
+      ])
+      .webAcls(SECOND_ACCOUNT, "us-east-1", "CLOUDFRONT", [])
+      .webAcls(SECOND_ACCOUNT, "eu-west-1", "REGIONAL", [
+        { name: "api", destination: api },
+        { name: "admin", destination: admin },
+      ])
+      .logGroups(SECOND_ACCOUNT, "eu-west-1", [
+        {
+          name: "aws-waf-logs-shop-api",
+          filters: [[SOURCE_FILTER("eu-west-1"), SOURCE_FUNCTION(SECOND_ACCOUNT, "eu-west-1")]],
+        },
+        { name: "aws-waf-logs-admin", filters: [] },
+      ]);
+  }
+
+  it("audits every source of the estate with its own forwarder's filter and function, and exits 1 on a gap", async () => {
+    const stdout: string[] = [];
+    const code = await main(
+      ["--env", "estate"],
+      { stdout: (line) => stdout.push(line), stderr: () => {} },
+      { loadConfig: () => estateConfig(), clients: mockedEstate().factory },
+    );
+
+    const lines = stdout.join("\n").split("\n");
+    expect(code).toBe(1);
+    expect(lines.find((line) => line.startsWith("cdn "))).toContain(ARCHIVE_ACCOUNT);
+    expect(lines.find((line) => line.startsWith("cdn "))).toContain(" yes");
+    expect(lines.find((line) => line.startsWith("api "))).toContain(" yes");
+    expect(lines.find((line) => line.startsWith("admin "))).toContain("not-subscribed");
+  });
+});
+
+describe("auditInputFromEstate", () => {
+  it("makes one cloudwatch source per source of the estate, read through its audit role (not the deploy role), listed or discovered", () => {
+    const input = auditInputFromEstate(
+      "estate",
+      parsedEstate({
+        sources: [
+          {
+            accountId: SECOND_ACCOUNT,
+            region: "eu-west-1",
+            discovery: { exclude: ["aws-waf-logs-sandbox"] },
+            assumeRoleArn: `arn:aws:iam::${SECOND_ACCOUNT}:role/deploy`,
+            auditRoleArn: `arn:aws:iam::${SECOND_ACCOUNT}:role/audit`,
+          },
+        ],
+      }),
+    );
+
+    expect(input).toEqual({
+      environment: "estate",
+      sources: [
+        {
+          type: "cloudwatch",
+          accountId: SECOND_ACCOUNT,
+          region: "eu-west-1",
+          roleArn: `arn:aws:iam::${SECOND_ACCOUNT}:role/audit`,
+          logGroups: { discovery: { prefix: "aws-waf-logs-", exclude: ["aws-waf-logs-sandbox"] } },
+          expectedFilterName: "waf-log-pipeline-estate-eu-west-1-processor",
+          expectedDestinationArn: `arn:aws:lambda:eu-west-1:${SECOND_ACCOUNT}:function:waf-log-pipeline-estate-eu-west-1-processor`,
+        },
+      ],
+    });
+    expect(parseAuditInput(input)).toEqual(input);
+  });
+});

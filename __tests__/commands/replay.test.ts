@@ -8,6 +8,7 @@ import { main, parseReplayArgs, REPLAY_USAGE } from "../../commands/replay";
 describe("parseReplayArgs", () => {
   it("defaults to the embedded server, bucket waf-log-replay and download to .replay", () => {
     expect(parseReplayArgs(["a.json"])).toEqual({
+      source: "cloudwatch",
       paths: ["a.json"],
       out: ".replay",
       bucket: "waf-log-replay",
@@ -17,6 +18,7 @@ describe("parseReplayArgs", () => {
 
   it("does not download from an --endpoint unless --out is given", () => {
     expect(parseReplayArgs(["--endpoint", "http://127.0.0.1:9000", "--bucket", "logs", "a.json"])).toEqual({
+      source: "cloudwatch",
       paths: ["a.json"],
       out: undefined,
       bucket: "logs",

@@ -15,7 +15,7 @@ const DATA_EVENT = `${SAMPLES}/cwl-data-message.json`;
 const CONTROL_EVENT = `${SAMPLES}/cwl-control-message.json`;
 /** Key of the sample data event: first log event 2020-06-17T01:26:32.516Z, log group and stream of the sample. */
 const SAMPLE_KEY =
-  /^raw\/year=2020\/month=06\/day=17\/hour=01\/aws-waf-logs-example\/us-east-1_example-web-acl_0\/[A-Za-z0-9._=-]+\.jsonl\.gz$/;
+  /^raw\/account=111122223333\/region=us-east-1\/year=2020\/month=06\/day=17\/hour=01\/aws-waf-logs-example\/us-east-1_example-web-acl_0\/[A-Za-z0-9._=-]+\.jsonl\.gz$/;
 
 /** `text` as a regular expression that matches it literally. */
 function literal(text: string): string {

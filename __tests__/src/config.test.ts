@@ -355,7 +355,9 @@ describe("parseConfig rejections", () => {
         message: `${reason} (${KEY_PREFIX_RULES}), got ${JSON.stringify(s3Prefix)}`,
       },
     ]);
-    expect(() => readProcessorConfig({ S3_BUCKET: "b", S3_PREFIX: s3Prefix })).toThrow(reason);
+    expect(() =>
+      readProcessorConfig({ S3_BUCKET: "b", AWS_REGION: "us-east-1", S3_PREFIX: s3Prefix }),
+    ).toThrow(reason);
   });
 
   it("rejects an S3 prefix with a wildcard", () => {
@@ -366,7 +368,9 @@ describe("parseConfig rejections", () => {
     "rejects the S3 prefix %j, which the processor would refuse at every invocation",
     (s3Prefix) => {
       expect(environmentIssues({ s3Prefix })[0]?.path).toBe("environments.dev.s3Prefix");
-      expect(() => readProcessorConfig({ S3_BUCKET: "b", S3_PREFIX: s3Prefix })).toThrow(/S3_PREFIX/);
+      expect(() =>
+        readProcessorConfig({ S3_BUCKET: "b", AWS_REGION: "us-east-1", S3_PREFIX: s3Prefix }),
+      ).toThrow(/S3_PREFIX/);
     },
   );
 
@@ -374,7 +378,9 @@ describe("parseConfig rejections", () => {
     "passes the S3 prefix %j on to a processor that accepts it",
     (s3Prefix) => {
       const env = parseConfig(configInput({ s3Prefix }), "test.json").environments.dev!;
-      expect(readProcessorConfig({ S3_BUCKET: "b", S3_PREFIX: env.s3Prefix }).prefix).toBe(s3Prefix);
+      expect(
+        readProcessorConfig({ S3_BUCKET: "b", AWS_REGION: "us-east-1", S3_PREFIX: env.s3Prefix }).prefix,
+      ).toBe(s3Prefix);
     },
   );
 

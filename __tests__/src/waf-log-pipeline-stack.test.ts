@@ -162,7 +162,7 @@ describe("WafLogPipelineStack", () => {
       "aws_iam_role_policy.Processor_RolePolicy_A4F05023",
       "aws_lambda_function.Processor_Function_BE9FBF91",
       "aws_lambda_function_event_invoke_config.Processor_EventInvokeConfig_E313DA7A",
-      "aws_lambda_permission.aws-waf-logs-example_Permission_85C45F34",
+      "aws_lambda_permission.LogGroupsPermission",
       "aws_s3_bucket.FailureStore_Bucket_D469AA0E",
       "aws_s3_bucket.LogArchiveBucket_D1FAA0AE",
       "aws_s3_bucket_lifecycle_configuration.FailureStore_Lifecycle_DF7BD7EA",

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  replaceLogGroupDiscovery,
   pluginMirrorDir,
   buildArchive,
   OfflineTerraformError,
@@ -186,6 +187,63 @@ describe("resolveArchiveReferences", () => {
     expect(() => resolveArchiveReferences(stack, {})).toThrow(
       "data.archive_file.bundle.output_path: cannot be resolved offline (no such archive output)",
     );
+  });
+});
+
+describe("replaceLogGroupDiscovery", () => {
+  const discovering = {
+    data: {
+      aws_cloudwatch_log_groups: { Found: { log_group_name_prefix: "aws-waf-logs-" } },
+      aws_region: { Here: {} },
+    },
+    resource: {
+      aws_cloudwatch_log_subscription_filter: {
+        Each: {
+          for_each:
+            '${toset(tolist(setsubtract(data.aws_cloudwatch_log_groups.Found.log_group_names, ["aws-waf-logs-b"])))}',
+          log_group_name: "${each.value}",
+          depends_on: ["data.aws_cloudwatch_log_groups.Found", "aws_lambda_permission.P"],
+        },
+      },
+    },
+  };
+
+  it("replaces the data source's log_group_names by the fixture's list for its prefix, and removes the data source", () => {
+    const prefixes: string[] = [];
+    const offline = replaceLogGroupDiscovery(discovering, (prefix) => {
+      prefixes.push(prefix);
+      return ["aws-waf-logs-a", "aws-waf-logs-b"];
+    });
+
+    expect(prefixes).toEqual(["aws-waf-logs-"]);
+    expect(offline.data).toEqual({ aws_region: { Here: {} } });
+    expect(offline.resource).toEqual({
+      aws_cloudwatch_log_subscription_filter: {
+        Each: {
+          for_each:
+            '${toset(tolist(setsubtract(tolist(["aws-waf-logs-a","aws-waf-logs-b"]), ["aws-waf-logs-b"])))}',
+          log_group_name: "${each.value}",
+          depends_on: ["aws_lambda_permission.P"],
+        },
+      },
+    });
+  });
+
+  it("refuses an attribute other than log_group_names, which it cannot make up", () => {
+    const stack = {
+      ...discovering,
+      output: { arns: { value: "${data.aws_cloudwatch_log_groups.Found.arns}" } },
+    };
+
+    expect(() => replaceLogGroupDiscovery(stack, () => [])).toThrow(
+      "data.aws_cloudwatch_log_groups.Found.arns: cannot be replaced offline (only log_group_names is)",
+    );
+  });
+
+  it("leaves a stack without discovery as it is", () => {
+    const stack = { resource: { aws_sqs_queue: { Q: { name: "q" } } } };
+
+    expect(replaceLogGroupDiscovery(stack, () => ["x"])).toEqual(stack);
   });
 });
 

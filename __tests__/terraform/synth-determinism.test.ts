@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { filesUnder } from "../../commands/lib/file-tree.js";
 import { PROJECT_ROOT, synthApp } from "../../commands/lib/terraform-synth.js";
+import { DEFAULT_CONFIG_PATH, loadConfig } from "../../src/config.js";
 
 let first: string;
 let secondRoot: string;
@@ -27,12 +28,24 @@ afterAll(async () => {
 });
 
 describe("synth output", () => {
-  it("writes the manifest, and for each stack its cdk.tf.json and the processor bundle asset", () => {
+  it("writes the manifest, and for each stack its cdk.tf.json and, where it has a processor, the bundle asset", () => {
     const files = filesUnder(first);
     expect(files).toContain("manifest.json");
     const stacks = files.filter((f) => /^stacks\/[^/]+\/cdk\.tf\.json$/.test(f));
     expect(stacks.length).toBeGreaterThan(0);
-    for (const stack of stacks) {
+    const withProcessor = stacks.filter((stack) =>
+      readFileSync(join(first, stack), "utf8").includes('"aws_lambda_function"'),
+    );
+    // Every stack but an estate's archive stack and its s3 sources' stacks has a processor.
+    const config = loadConfig(join(PROJECT_ROOT, DEFAULT_CONFIG_PATH));
+    const withoutProcessor = Object.values(config.estates).flatMap((estate) => [
+      estate.archive.stackName,
+      ...estate.sources.filter((source) => source.type === "s3").map((source) => source.stackName),
+    ]);
+    expect(stacks.filter((stack) => !withProcessor.includes(stack)).sort()).toEqual(
+      withoutProcessor.map((name) => `stacks/${name}/cdk.tf.json`).sort(),
+    );
+    for (const stack of withProcessor) {
       const dir = stack.slice(0, -"cdk.tf.json".length);
       expect(files.some((f) => f.startsWith(`${dir}assets/`) && f.endsWith("/index.cjs"))).toBe(true);
     }

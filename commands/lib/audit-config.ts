@@ -1,11 +1,13 @@
 /**
- * Builds the coverage audit's input ({@link AuditInput}) from the configuration file as it is today:
- * an environment is one account and region with a list of WAF log groups, forwarded by the
- * subscription filter `waf-log-pipeline-<env>-processor` to the function of the same name
- * (`src/naming.ts`). An estate configuration (one archive, many sources) maps onto the same input:
- * one {@link AuditSource} per source.
+ * Builds the coverage audit's input ({@link AuditInput}) from the configuration file: a one-account
+ * environment is one source (its account and region, its WAF log groups, forwarded by the subscription
+ * filter `waf-log-pipeline-<env>-processor` to the function of the same name, `src/naming.ts`); an
+ * estate (one archive, many sources, `src/estate-config.ts`) is one {@link AuditSource} per source, each
+ * with its listed or discovered log groups and its own forwarder's names.
  */
 import type { EnvironmentConfig } from "../../src/config";
+import { forwarderResourceNames } from "../../src/constructs/names";
+import type { EstateConfig } from "../../src/estate-config";
 import { partitionOf } from "../../src/iam-policy";
 import { resourceNames } from "../../src/naming";
 import type { AuditInput, AuditSource } from "./coverage-input";
@@ -31,4 +33,50 @@ export function auditInputFromEnvironment(env: string, environment: AuditedEnvir
     expectedDestinationArn: `arn:${partitionOf(region)}:lambda:${region}:${accountId}:function:${names.processorFunction}`,
   };
   return { environment: env, sources: [source] };
+}
+
+/**
+ * The audit input of estate `env`: for each `s3` source, one s3 audit source per region whose web ACLs
+ * log to its bucket (`webAclRegions`, else its region), so a web ACL logging to that bucket counts as
+ * forwarded; and one cloudwatch source per `cloudwatch` source of the configuration, in its
+ * account and region. Each is read through the source's `auditRoleArn` when it has one (else the default
+ * credential chain; never the deploy role `assumeRoleArn`); a cloudwatch source's log groups are listed or discovered as configured, expecting on each the
+ * subscription filter `<source name>-processor` whose destination is the source's processor function
+ * `arn:<partition>:lambda:<region>:<account>:function:<source name>-processor`.
+ */
+export function auditInputFromEstate(env: string, estate: EstateConfig): AuditInput {
+  const cloudwatch = estate.sources.filter((source) => source.type === "cloudwatch");
+  const sources = cloudwatch.map((source): AuditSource => {
+    const names = forwarderResourceNames(source.name);
+    const { accountId, region } = source;
+    return {
+      type: "cloudwatch",
+      accountId,
+      region,
+      ...(source.auditRoleArn === undefined ? {} : { roleArn: source.auditRoleArn }),
+      logGroups:
+        "names" in source.logGroups
+          ? { names: [...source.logGroups.names] }
+          : {
+              discovery: {
+                prefix: source.logGroups.discovery.prefix,
+                exclude: [...source.logGroups.discovery.exclude],
+              },
+            },
+      expectedFilterName: names.subscriptionFilter,
+      expectedDestinationArn: `arn:${partitionOf(region)}:lambda:${region}:${accountId}:function:${names.processorFunction}`,
+    };
+  });
+  const s3 = estate.sources.flatMap((source): AuditSource[] =>
+    source.type !== "s3"
+      ? []
+      : (source.webAclRegions ?? [source.region]).map((region) => ({
+          type: "s3",
+          accountId: source.accountId,
+          region,
+          ...(source.auditRoleArn === undefined ? {} : { roleArn: source.auditRoleArn }),
+          s3BucketArn: `arn:${partitionOf(source.region)}:s3:::${source.bucketName}`,
+        })),
+  );
+  return { environment: env, sources: [...sources, ...s3] };
 }

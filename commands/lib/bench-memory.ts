@@ -44,7 +44,7 @@ const [bundle, eventFile] = process.argv.slice(1);
 const { createHandler } = require(bundle);
 const sink = { async send() { return {}; } };
 const handler = createHandler({
-  env: { ...process.env, S3_BUCKET: "bench", POWERTOOLS_LOG_LEVEL: "SILENT", POWERTOOLS_METRICS_DISABLED: "true", MAX_PAYLOAD_BYTES: "1000000000000" },
+  env: { ...process.env, AWS_REGION: process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || "us-east-1", S3_BUCKET: "bench", POWERTOOLS_LOG_LEVEL: "SILENT", POWERTOOLS_METRICS_DISABLED: "true", MAX_PAYLOAD_BYTES: "1000000000000" },
   s3: sink,
 });
 const event = JSON.parse(readFileSync(eventFile, "utf8"));

@@ -59,12 +59,30 @@ export interface EmbeddedS3 {
   /** Directory on disk that holds the buckets and objects. */
   readonly directory: string;
   /**
+   * Objects created on the server (PUT, POST, COPY), in order, as s3rver reports them: bucket, key as
+   * stored, size in bytes and entity tag. What S3 would announce in an event notification.
+   */
+  readonly createdObjects: readonly EmbeddedS3Object[];
+  /**
    * Stops listening (waits for requests in flight). Removes `directory` only when
    * `startEmbeddedS3` created it; a caller-supplied directory is kept so a new server can reopen it.
    * A directory `startEmbeddedS3` created is also removed when the process exits without calling
    * this (an uncaught exception, `process.exit`); see {@link startEmbeddedS3}.
    */
   stop(): Promise<void>;
+}
+
+/** An object the embedded server reports as created. */
+export interface EmbeddedS3Object {
+  readonly bucket: string;
+  /** The key as stored. */
+  readonly key: string;
+  /** Bytes. */
+  readonly size: number;
+  /** Entity tag without quotes. */
+  readonly eTag: string;
+  /** `ObjectCreated:Put`, `ObjectCreated:Post` or `ObjectCreated:Copy`. */
+  readonly eventName: string;
 }
 
 /** Options of {@link startEmbeddedS3}. */
@@ -99,6 +117,20 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     configureBuckets: [{ name: options.bucket }],
   });
   server.store = server.context.store = new LongNameStore(directory);
+  const createdObjects: EmbeddedS3Object[] = [];
+  server.on("event", (message) => {
+    for (const record of message.Records) {
+      if (!record.eventName.startsWith("ObjectCreated:")) continue;
+      const { bucket, object } = record.s3;
+      createdObjects.push({
+        bucket: bucket.name,
+        key: object.key,
+        size: object.size ?? 0,
+        eTag: (object.eTag ?? "").replaceAll('"', ""),
+        eventName: record.eventName,
+      });
+    }
+  });
   let address;
   try {
     address = await server.run();
@@ -114,6 +146,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     endpoint: `http://127.0.0.1:${address.port}`,
     bucket: options.bucket,
     directory,
+    createdObjects,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -16,7 +16,9 @@
  * - the backend (`terraform.backend` or `terraform.cloud`) is removed, so state is local and empty;
  * - every `data.archive_file` is replaced by a zip built here from the same files (mode from its
  *   `output_file_mode`, fixed timestamps), and every reference to its outputs becomes a literal;
- *   the archive provider is removed from `provider` and `terraform.required_providers`.
+ *   the archive provider is removed from `provider` and `terraform.required_providers`;
+ * - every `aws_cloudwatch_log_groups` data source (log group discovery) is replaced by a fixture list
+ *   (see {@link replaceLogGroupDiscovery}).
  *
  * Terraform JSON syntax: https://developer.hashicorp.com/terraform/language/syntax/json
  * archive_file: https://registry.terraform.io/providers/hashicorp/archive/latest/docs/data-sources/file
@@ -102,6 +104,11 @@ export interface OfflinePlanOptions {
   readonly terraformBin?: string;
   /** Keep the temporary directory (its path is returned as `workDir`). @default false */
   readonly keepWorkDir?: boolean;
+  /**
+   * What the `aws_cloudwatch_log_groups` data sources (log group discovery) find, since the plan cannot
+   * ask AWS (see {@link replaceLogGroupDiscovery}). @default no log groups
+   */
+  readonly discoveredLogGroups?: DiscoveryFixture;
 }
 
 /** Result of {@link offlinePlan}. */
@@ -302,6 +309,67 @@ export function resolveArchiveReferences(
   return visit(stack as Json, undefined) as Record<string, unknown>;
 }
 
+/**
+ * The log groups an offline plan pretends the `aws_cloudwatch_log_groups` data source `dataSource` found
+ * for `prefix` (the data source calls AWS, which an offline plan cannot).
+ */
+export type DiscoveryFixture = (prefix: string, dataSource: string) => readonly string[];
+
+/**
+ * Replaces every `aws_cloudwatch_log_groups` data source (discovery of WAF log groups at plan time,
+ * https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/data-sources/cloudwatch_log_groups)
+ * by a fixture: each reference `data.aws_cloudwatch_log_groups.<name>.log_group_names` becomes the
+ * literal list `tolist([…])` of `fixture(prefix, name)`, and the data source is removed. Pure.
+ *
+ * @throws OfflineTerraformError when a reference names another attribute (only `log_group_names` is
+ *   replaced) or a data source without a literal `log_group_name_prefix`
+ */
+export function replaceLogGroupDiscovery(
+  input: Record<string, unknown>,
+  fixture: DiscoveryFixture,
+): Record<string, unknown> {
+  const stack = structuredClone(input) as JsonObject;
+  const data = isObject(stack.data) ? stack.data : undefined;
+  const sources = data && isObject(data.aws_cloudwatch_log_groups) ? data.aws_cloudwatch_log_groups : {};
+  const lists = new Map<string, readonly string[]>();
+  for (const [name, block] of Object.entries(sources)) {
+    const prefix = isObject(block) ? block.log_group_name_prefix : undefined;
+    if (typeof prefix !== "string" || prefix.includes("${")) {
+      throw new OfflineTerraformError(
+        `data.aws_cloudwatch_log_groups.${name}.log_group_name_prefix: expected a literal prefix, got ${JSON.stringify(prefix)}`,
+      );
+    }
+    lists.set(name, fixture(prefix, name));
+  }
+  if (lists.size === 0) return stack;
+  delete data!.aws_cloudwatch_log_groups;
+  if (Object.keys(data!).length === 0) delete stack.data;
+  const reference = /data\.aws_cloudwatch_log_groups\.([A-Za-z0-9_-]+)(?:\.([A-Za-z0-9_]+))?/g;
+  const visit = (value: Json, key: string | undefined): Json => {
+    if (typeof value === "string") {
+      return value.replace(reference, (whole, name: string, attribute: string | undefined) => {
+        const list = lists.get(name);
+        if (list === undefined || attribute !== "log_group_names") {
+          throw new OfflineTerraformError(`${whole}: cannot be replaced offline (only log_group_names is)`);
+        }
+        return `tolist(${JSON.stringify(list)})`;
+      });
+    }
+    if (Array.isArray(value)) {
+      const items =
+        key === "depends_on"
+          ? value.filter((v) => !String(v).startsWith("data.aws_cloudwatch_log_groups."))
+          : value;
+      return items.map((item) => visit(item, undefined));
+    }
+    if (isObject(value)) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, visit(v, k)]));
+    }
+    return value;
+  };
+  return visit(stack, undefined) as Record<string, unknown>;
+}
+
 /** Files of `dir` (recursively), as POSIX paths relative to it, sorted. */
 function listFiles(dir: string): string[] {
   const files: string[] = [];
@@ -383,7 +451,7 @@ export type OfflineAvailability =
  * Never throws: the reason says what is missing.
  */
 export async function offlineTerraformAvailability(
-  options: Pick<OfflinePlanOptions, "pluginDir" | "terraformBin"> = {},
+  options: Pick<OfflinePlanOptions, "pluginDir" | "terraformBin" | "discoveredLogGroups"> = {},
 ): Promise<OfflineAvailability> {
   const bin = options.terraformBin ?? "terraform";
   const pluginDir = options.pluginDir ?? pluginMirrorDir();
@@ -416,6 +484,7 @@ function declaredVariables(stack: Record<string, unknown>): string[] {
  */
 export async function prepareOfflineStack(
   stackDir: string,
+  discoveredLogGroups: DiscoveryFixture = () => [],
 ): Promise<{ root: string; stackCopy: string; variables: string[]; backend: string | undefined }> {
   const source = resolve(stackDir);
   const stackFile = join(source, STACK_FILE);
@@ -440,7 +509,10 @@ export async function prepareOfflineStack(
     const rewrite = rewriteStackForOffline(parsed);
     const outputs: Record<string, ArchiveOutputs> = {};
     for (const archive of rewrite.archives) outputs[archive.name] = await buildArchive(stackCopy, archive);
-    const offline = resolveArchiveReferences(rewrite.stack, outputs);
+    const offline = replaceLogGroupDiscovery(
+      resolveArchiveReferences(rewrite.stack, outputs),
+      discoveredLogGroups,
+    );
     await writeFile(join(stackCopy, STACK_FILE), `${JSON.stringify(offline, null, 2)}\n`);
     // The machines point TF_CLI_CONFIG_FILE at a missing file (a warning on every command).
     await writeFile(join(root, "terraformrc"), "");
@@ -513,7 +585,10 @@ async function withValidatedStack<T>(
 ): Promise<T> {
   const bin = options.terraformBin ?? "terraform";
   const pluginDir = options.pluginDir ?? pluginMirrorDir();
-  const { root, stackCopy, variables, backend } = await prepareOfflineStack(stackDir);
+  const { root, stackCopy, variables, backend } = await prepareOfflineStack(
+    stackDir,
+    options.discoveredLogGroups,
+  );
   try {
     const env = terraformEnv(root);
     await runTerraform(
@@ -614,7 +689,7 @@ export interface OfflinePlanEachResult {
 export async function offlinePlanEach(
   stackDir: string,
   variableSets: readonly Readonly<Record<string, string>>[],
-  options: Pick<OfflinePlanOptions, "pluginDir" | "terraformBin"> = {},
+  options: Pick<OfflinePlanOptions, "pluginDir" | "terraformBin" | "discoveredLogGroups"> = {},
 ): Promise<OfflinePlanEachResult> {
   return withValidatedStack(stackDir, options, async (stack) => {
     const attempts: OfflinePlanAttempt[] = [];

@@ -109,6 +109,8 @@ export function processorEnv(
     ...process.env,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "SILENT",
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? "true",
+    // Lambda sets AWS_REGION; a local run names the log groups' region through it (part of every key).
+    AWS_REGION: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1",
     ...overrides,
   };
 }

@@ -28,6 +28,23 @@ declare module "s3rver" {
     run(): Promise<AddressInfo>;
     /** Stops listening; resolves when open connections have ended. */
     close(): Promise<void>;
+    /**
+     * Called after each object PUT, POST, COPY or DELETE with an S3-event-like message (lib/models/event.js):
+     * `{Records: [{eventName, s3: {bucket: {name}, object: {key (as stored, not encoded), size, eTag}}}]}`.
+     */
+    on(event: "event", listener: (message: S3rverEvent) => void): this;
+  }
+
+  /** What s3rver emits after an object operation (one record). */
+  interface S3rverEvent {
+    readonly Records: readonly {
+      readonly eventName: string;
+      readonly eventTime: string;
+      readonly s3: {
+        readonly bucket: { readonly name: string };
+        readonly object: { readonly key: string; readonly size?: number; readonly eTag?: string };
+      };
+    }[];
   }
 
   export default S3rver;

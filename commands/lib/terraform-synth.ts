@@ -27,6 +27,12 @@ export interface SynthesizedStack {
    * `terraform.backend` type (`"local"`, `"s3"`, …), or `"none"`.
    */
   readonly backend: string;
+  /**
+   * The environment of the configuration file the stack belongs to: the `Environment` default tag of
+   * its AWS provider (every stack of this app sets it; an estate's archive and source stacks share
+   * their environment's), else undefined.
+   */
+  readonly environment: string | undefined;
 }
 
 /**
@@ -56,12 +62,14 @@ export function listStacks(outdir: string): SynthesizedStack[] {
       const dir = join(resolve(outdir), stack.workingDirectory);
       const json = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as {
         terraform?: { cloud?: unknown; backend?: Record<string, unknown> };
+        provider?: { aws?: { default_tags?: { tags?: Record<string, unknown> }[] }[] };
       };
+      const tag = json.provider?.aws?.[0]?.default_tags?.[0]?.tags?.Environment;
       const backend =
         json.terraform?.cloud !== undefined
           ? "cloud"
           : (Object.keys(json.terraform?.backend ?? {})[0] ?? "none");
-      return { name: stack.name, dir, backend };
+      return { name: stack.name, dir, backend, environment: typeof tag === "string" ? tag : undefined };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -15,6 +15,17 @@ import { parseHeaderNames } from "./redact";
 export interface ProcessorConfig {
   /** `S3_BUCKET`: bucket the objects are written to. Required. */
   readonly bucket: string;
+  /**
+   * `S3_BUCKET_REGION`: the bucket's region, where the S3 client sends its requests (a bucket in another
+   * region answers `301 PermanentRedirect` otherwise). @default {@link sourceRegion}
+   */
+  readonly bucketRegion?: string;
+  /**
+   * `AWS_REGION` (else `AWS_DEFAULT_REGION`): the function's region, which Lambda sets, and so the region
+   * of the log groups it is subscribed to (a subscription cannot cross regions); part of every object key.
+   * Required.
+   */
+  readonly sourceRegion: string;
   /** `S3_PREFIX`: key prefix, empty or a prefix `keyPrefixProblem` accepts (no `..`, `//` or leading `/`). @default "raw/" */
   readonly prefix: string;
   /** `GZIP_LEVEL`: zlib compression level 0–9. @default 6 */
@@ -45,8 +56,22 @@ export class ConfigError extends Error {
 const optional = (value: string | undefined) =>
   value === undefined || value.trim() === "" ? undefined : value;
 
+/** AWS region names like `us-east-1` or `us-gov-west-1`. */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+const region = (what: string) =>
+  z.string({ error: `is required: ${what}` }).check(
+    z.regex(REGION, {
+      error: (issue) => `must be an AWS region name like "eu-west-1", got ${JSON.stringify(issue.input)}`,
+    }),
+  );
+
 const envSchema = z.object({
   S3_BUCKET: z.string({ error: "is required: the name of the bucket the objects are written to" }),
+  S3_BUCKET_REGION: z.optional(region("the region of the bucket")),
+  AWS_REGION: region(
+    "the region of the function and its log groups, part of every object key (Lambda sets it; set it for replay)",
+  ),
   // The rule the constructs check too (./environment.ts); empty means no prefix.
   S3_PREFIX: z._default(
     z.string().check(
@@ -110,6 +135,8 @@ const envSchema = z.object({
 export function readConfig(env: Readonly<Record<string, string | undefined>>): ProcessorConfig {
   const input = {
     S3_BUCKET: optional(env.S3_BUCKET)?.trim(),
+    S3_BUCKET_REGION: optional(env.S3_BUCKET_REGION)?.trim(),
+    AWS_REGION: (optional(env.AWS_REGION) ?? optional(env.AWS_DEFAULT_REGION))?.trim(),
     S3_PREFIX: env.S3_PREFIX?.trim(),
     GZIP_LEVEL: optional(env.GZIP_LEVEL)?.trim(),
     S3_ENDPOINT: optional(env.S3_ENDPOINT)?.trim(),
@@ -137,6 +164,8 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): P
   const data = parsed.data;
   return {
     bucket: data.S3_BUCKET,
+    ...(data.S3_BUCKET_REGION === undefined ? {} : { bucketRegion: data.S3_BUCKET_REGION }),
+    sourceRegion: data.AWS_REGION,
     prefix: data.S3_PREFIX,
     gzipLevel: data.GZIP_LEVEL === undefined ? 6 : Number(data.GZIP_LEVEL),
     ...(data.S3_ENDPOINT === undefined ? {} : { endpoint: data.S3_ENDPOINT }),

@@ -11,6 +11,8 @@
 export const PROCESSOR_ENVIRONMENT = {
   /** Name of the bucket the objects are written to. Required. */
   bucket: "S3_BUCKET",
+  /** Region of that bucket, where the S3 client sends its requests. @default the function's region (`AWS_REGION`) */
+  bucketRegion: "S3_BUCKET_REGION",
   /** Key prefix of the objects (see {@link keyPrefixProblem}). @default "raw/" */
   keyPrefix: "S3_PREFIX",
   /** gzip level of the objects, 0–9. @default 6 */

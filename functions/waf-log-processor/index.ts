@@ -137,22 +137,23 @@ function isConditionalRequestConflict(error: unknown): boolean {
 /**
  * Builds the S3 client from the configuration. With `S3_ENDPOINT` (an S3-compatible server such as
  * s3rver): path-style addressing, checksums only when required (s3rver corrupts streamed uploads
- * otherwise), region `AWS_REGION` or `us-east-1`, and static credentials from `AWS_ACCESS_KEY_ID`/
- * `AWS_SECRET_ACCESS_KEY`(/`AWS_SESSION_TOKEN`) of `env` when given. Without it: the SDK's defaults
- * (region and credentials from the Lambda environment). No network until the first request.
+ * otherwise), and static credentials from `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`(/`AWS_SESSION_TOKEN`)
+ * of `env` when given. Without it: credentials from the Lambda environment. Either way the region is the
+ * bucket's (`S3_BUCKET_REGION`, else the function's own), so a bucket in another region is written
+ * without a `301 PermanentRedirect`. No network until the first request.
  */
 function createS3Client(
   config: ProcessorConfig,
   env: Readonly<Record<string, string | undefined>>,
 ): S3Client {
-  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  if (config.endpoint === undefined) return new S3Client(region === undefined ? {} : { region });
+  const region = config.bucketRegion ?? config.sourceRegion;
+  if (config.endpoint === undefined) return new S3Client({ region });
   const clientConfig: S3ClientConfig = {
     endpoint: config.endpoint,
     forcePathStyle: true,
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
-    region: region ?? "us-east-1",
+    region,
   };
   if (env.AWS_ACCESS_KEY_ID !== undefined && env.AWS_SECRET_ACCESS_KEY !== undefined) {
     clientConfig.credentials = {
@@ -195,9 +196,10 @@ function publishMetrics(metrics: Metrics | undefined, result: ProcessResult): vo
  * exponential backoff and full jitter ({@link conflictRetryDelayMs}), {@link CONFLICT_MAX_ATTEMPTS}
  * attempts in all, and the last 409 is rethrown.
  *
- * Environment: `S3_BUCKET` (required), `S3_PREFIX` (default `raw/`), `GZIP_LEVEL` (0–9, default 6),
- * `S3_ENDPOINT`, `REDACT_HEADERS`, `ENVIRONMENT_NAME` (default `unknown`), `POWERTOOLS_LOG_LEVEL`
- * (`SILENT` silences the log lines), `POWERTOOLS_METRICS_DISABLED` (`true` silences the EMF lines),
+ * Environment: `S3_BUCKET` (required), `AWS_REGION` (required, Lambda sets it), `S3_BUCKET_REGION`
+ * (default `AWS_REGION`), `S3_PREFIX` (default `raw/`), `GZIP_LEVEL` (0–9, default 6), `S3_ENDPOINT`,
+ * `REDACT_HEADERS`, `ENVIRONMENT_NAME` (default `unknown`), `POWERTOOLS_LOG_LEVEL` (`SILENT`
+ * silences the log lines), `POWERTOOLS_METRICS_DISABLED` (`true` silences the EMF lines),
  * `MAX_PAYLOAD_BYTES` (default from `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`, see `readConfig`).
  *
  * @throws ConfigError at once when the configuration is invalid.
@@ -276,7 +278,7 @@ export function createHandler(
       Object.assign(context, { messageType: payload.payload.messageType });
       return { ...NOTHING_WRITTEN, outcome: "control", eventsIn: payload.payload.logEventCount, bytesIn };
     }
-    const { logGroup, logStream } = payload.payload;
+    const { owner, logGroup, logStream } = payload.payload;
     const first = payload.firstLogEvent;
     logger.appendKeys({ logGroup, logStream, ...(first === undefined ? {} : { firstLogEventId: first.id }) });
     Object.assign(context, { eventsIn: payload.logEventCount, bytesIn });
@@ -288,6 +290,8 @@ export function createHandler(
     const gzip = await body.finish();
     const key = objectKey({
       prefix: config.prefix,
+      accountId: owner,
+      region: config.sourceRegion,
       logGroup,
       logStream,
       firstTimestamp: first.timestamp,

@@ -16,6 +16,10 @@ export const DIGEST_HEX_LENGTH = 32;
 export interface ObjectKeyInput {
   /** Key prefix, e.g. `raw/` (empty or ending in `/`). */
   readonly prefix: string;
+  /** AWS account of the log group: the payload's `owner`. */
+  readonly accountId: string;
+  /** AWS region of the log group (the function's region). */
+  readonly region: string;
   readonly logGroup: string;
   readonly logStream: string;
   /** Timestamp of the first log event, ms since the epoch; gives the UTC date and hour. */
@@ -54,14 +58,16 @@ export function payloadDigest(decoded: Uint8Array): string {
 
 /**
  * Builds the object key
- * `<prefix>year=YYYY/month=MM/day=DD/hour=HH/<log group>/<log stream>/<first event id>-<digest>.jsonl.gz`
- * (Hive-style date partitions from the first log event's UTC timestamp; names through
- * {@link keySegment}).
+ * `<prefix>account=<account>/region=<region>/year=YYYY/month=MM/day=DD/hour=HH/<log group>/<log stream>/<first event id>-<digest>.jsonl.gz`
+ * (Hive-style partitions: the log group's account and region, so one archive of many accounts and
+ * regions stays searchable by origin, then the date and hour of the first log event in UTC; names
+ * through {@link keySegment}).
  *
  * @example
- * objectKey({ prefix: "raw/", logGroup: "aws-waf-logs-example", logStream: "us-east-1_acl_0",
+ * objectKey({ prefix: "raw/", accountId: "111122223333", region: "us-east-1",
+ *   logGroup: "aws-waf-logs-example", logStream: "us-east-1_acl_0",
  *   firstTimestamp: 1764460800000, firstEventId: "3800", digest: "0f…" })
- * // "raw/year=2025/month=11/day=30/hour=00/aws-waf-logs-example/us-east-1_acl_0/3800-0f….jsonl.gz"
+ * // "raw/account=111122223333/region=us-east-1/year=2025/month=11/day=30/hour=00/aws-waf-logs-example/us-east-1_acl_0/3800-0f….jsonl.gz"
  */
 export function objectKey(input: ObjectKeyInput): string {
   const date = new Date(input.firstTimestamp);
@@ -70,5 +76,6 @@ export function objectKey(input: ObjectKeyInput): string {
     `year=${date.getUTCFullYear()}/month=${two(date.getUTCMonth() + 1)}` +
     `/day=${two(date.getUTCDate())}/hour=${two(date.getUTCHours())}`;
   const file = `${keySegment(input.firstEventId)}-${input.digest}${OBJECT_KEY_SUFFIX}`;
-  return `${input.prefix}${partitions}/${keySegment(input.logGroup)}/${keySegment(input.logStream)}/${file}`;
+  const origin = `account=${keySegment(input.accountId)}/region=${keySegment(input.region)}`;
+  return `${input.prefix}${origin}/${partitions}/${keySegment(input.logGroup)}/${keySegment(input.logStream)}/${file}`;
 }

@@ -1,7 +1,8 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { Lazy } from "cdktf";
 import { Construct } from "constructs";
-import { partitionOf, policyDocument } from "../iam-policy";
+import { partitionOf, policyDocument, s3ServiceHost, type PolicyStatement } from "../iam-policy";
 import { externalIdPreconditions } from "./external-id";
 
 /** Actions Cortex needs on the notification queue (Cortex XDR "Amazon S3" collector, SQS-based). */
@@ -32,7 +33,16 @@ export interface CortexReaderRoleProps {
   readonly queueArn: string;
   /** ARN of the customer-managed KMS key of the objects and queue; adds `kms:Decrypt` on it. */
   readonly kmsKeyArn: string | undefined;
+  /**
+   * WAF landing buckets of `s3` sources Cortex also reads (their `AWSLogs/` prefix), and the keys that
+   * encrypt them (a key ARN, or `arn:<partition>:kms:<region>:<account>:key/*` for a key another stack
+   * creates; used through S3 in `region` only), read when the stack is synthesized. @default none
+   */
+  readonly s3Sources?: () => readonly { readonly bucketArn: string; readonly kmsKeyArn?: string }[];
 }
+
+/** Key prefix WAF writes its S3 log files under (see `WafS3LogSource`). */
+const WAF_S3_LOG_PREFIX = "AWSLogs/";
 
 /**
  * Part of {@link WafLogArchive}: the IAM role Cortex XDR / XSIAM assumes to read the logs: trusted only by the Cortex account's root
@@ -65,33 +75,68 @@ export class CortexReaderRole extends Construct {
       lifecycle: { precondition: externalIdPreconditions(props.externalId, props.externalIdName) },
     });
 
-    this.policy = new IamRolePolicy(this, "Policy", {
-      name: "cortex-read-waf-logs",
-      role: this.role.id,
-      policy: policyDocument([
-        {
-          Sid: "ReadLogObjects",
-          Effect: "Allow",
-          Action: "s3:GetObject",
-          Resource: `${props.bucketArn}/${props.keyPrefix}*`,
-        },
-        {
-          Sid: "ConsumeNotifications",
-          Effect: "Allow",
-          Action: [...CORTEX_QUEUE_ACTIONS],
-          Resource: props.queueArn,
-        },
-        ...(props.kmsKeyArn === undefined
+    const sourceStatements = (): PolicyStatement[] => {
+      const sources = props.s3Sources?.() ?? [];
+      const keys = [
+        ...new Set(sources.flatMap((source) => (source.kmsKeyArn === undefined ? [] : [source.kmsKeyArn]))),
+      ];
+      return [
+        ...(sources.length === 0
           ? []
           : [
               {
-                Sid: "DecryptLogObjectsAndNotifications",
+                Sid: "ReadWafS3SourceLogFiles",
                 Effect: "Allow" as const,
-                Action: "kms:Decrypt",
-                Resource: props.kmsKeyArn,
+                Action: "s3:GetObject",
+                Resource: sources.map((source) => `${source.bucketArn}/${WAF_S3_LOG_PREFIX}*`),
               },
             ]),
-      ]),
+        ...(keys.length === 0
+          ? []
+          : [
+              {
+                Sid: "DecryptWafS3SourceLogFilesThroughS3",
+                Effect: "Allow" as const,
+                Action: "kms:Decrypt",
+                Resource: keys,
+                Condition: { StringEquals: { "kms:ViaService": s3ServiceHost(props.region) } },
+              },
+            ]),
+      ];
+    };
+
+    // Lazy: sources are admitted (WafLogArchive.admitS3Source) after the archive is constructed.
+    this.policy = new IamRolePolicy(this, "Policy", {
+      name: "cortex-read-waf-logs",
+      role: this.role.id,
+      policy: Lazy.stringValue({
+        produce: () =>
+          policyDocument([
+            {
+              Sid: "ReadLogObjects",
+              Effect: "Allow",
+              Action: "s3:GetObject",
+              Resource: `${props.bucketArn}/${props.keyPrefix}*`,
+            },
+            {
+              Sid: "ConsumeNotifications",
+              Effect: "Allow",
+              Action: [...CORTEX_QUEUE_ACTIONS],
+              Resource: props.queueArn,
+            },
+            ...(props.kmsKeyArn === undefined
+              ? []
+              : [
+                  {
+                    Sid: "DecryptLogObjectsAndNotifications",
+                    Effect: "Allow" as const,
+                    Action: "kms:Decrypt",
+                    Resource: props.kmsKeyArn,
+                  },
+                ]),
+            ...sourceStatements(),
+          ]),
+      }),
     });
   }
 }

@@ -51,3 +51,35 @@ export function keyRegionProblem(keyArn: string, region: string): string | undef
   if (keyRegion === undefined || keyRegion === region) return undefined;
   return `must be a key in ${region}, the region of the bucket and queues (S3 and SQS use only keys in their own Region), got a key in ${keyRegion}`;
 }
+
+/**
+ * `arn:<partition>:kms:<region>:<account>:key/*`: every KMS key of one account and region, the way
+ * IAM policies name keys they cannot name one by one
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/cmks-in-iam-policies.html).
+ */
+export const KMS_KEYS_OF_ACCOUNT_PATTERN =
+  /^arn:(aws|aws-cn|aws-us-gov):kms:([a-z]{2}(?:-[a-z]+)+-\d{1,2}):(\d{12}):key\/\*$/;
+
+/** What an archive key ARN must look like, for messages. */
+export const ARCHIVE_KMS_KEY_RULES =
+  'must be the ARN of a customer-managed KMS key, or "arn:<partition>:kms:<region>:<account>:key/*" for a key another stack creates';
+
+/**
+ * What is wrong with `keyArn` as the archive key a forwarder may use, or `undefined`: the ARN of a
+ * customer-managed key ({@link kmsKeyArnProblem}), or {@link KMS_KEYS_OF_ACCOUNT_PATTERN} for a key the
+ * forwarder cannot name because another stack creates it.
+ *
+ * @returns a phrase starting with "must", without the value
+ */
+export function archiveKmsKeyArnProblem(keyArn: string): string | undefined {
+  if (KMS_KEYS_OF_ACCOUNT_PATTERN.test(keyArn)) return undefined;
+  const problem = kmsKeyArnProblem(keyArn);
+  return problem === undefined
+    ? undefined
+    : `${problem}, or "arn:<partition>:kms:<region>:<account>:key/*" for a key another stack creates`;
+}
+
+/** The region of a key ARN or of a {@link KMS_KEYS_OF_ACCOUNT_PATTERN}, or `undefined` for neither. */
+export function kmsKeyRegion(keyArn: string): string | undefined {
+  return (KMS_KEY_ARN_PATTERN.exec(keyArn) ?? KMS_KEYS_OF_ACCOUNT_PATTERN.exec(keyArn))?.[2];
+}

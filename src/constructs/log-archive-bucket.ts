@@ -8,8 +8,10 @@ import type { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider
 import type { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
 import { z } from "zod";
+import type { PolicyStatement } from "../iam-policy";
 import { secureBucket, type Versioning } from "./secure-bucket";
 import { allowed, wholeNumber } from "./validation";
+import { type ConditionalWriters, conditionalWriterStatement } from "./writer-grants";
 
 /** A whole number of days ≥ min, or null to turn a lifecycle tier off. */
 function days(min: number, text: string) {
@@ -149,18 +151,34 @@ export interface LogArchiveBucketProps {
   readonly abortIncompleteMultipartUploadDays: number;
   /** SSE-KMS with this customer-managed key (and an S3 Bucket Key); SSE-S3 when undefined. */
   readonly kmsKeyArn: string | undefined;
+  /**
+   * Writers in other stacks (accounts or regions), admitted by condition to `s3:PutObject` under the key
+   * prefix (see `conditionalWriterStatement`). Undefined: none; writers of the same account need only
+   * their own IAM policy.
+   */
+  readonly writers: ConditionalWriters | undefined;
+  /**
+   * More statements of the bucket policy, after the TLS and writer statements (a WAF landing bucket's
+   * log delivery and reader statements, see `WafS3LogSource`). @default [] (none)
+   */
+  readonly additionalStatements?: readonly PolicyStatement[];
   /** S3 Versioning and how long noncurrent versions are kept. */
   readonly versioning: Versioning;
   /** S3 Object Lock with a default retention; none when undefined. Needs versioning. */
   readonly objectLock: ObjectLock | undefined;
 }
 
+/** Sid of the bucket policy statement that admits writers of other stacks. */
+export const CONDITIONAL_WRITERS_SID = "ConfiguredWritersPutLogObjects";
+
 /**
  * The bucket that archives WAF log objects, part of {@link WafLogArchive}: never force-destroyed, no
- * public access, owner-enforced object ownership (no ACLs), default encryption, a policy that denies
- * requests without TLS (see {@link secureBucket}), versioning (on by default) and a lifecycle rule on
- * the log prefix (transitions, expiration, noncurrent versions, abort incomplete multipart uploads),
- * and optionally S3 Object Lock.
+ * public access, owner-enforced object ownership (ACLs disabled: the bucket owner owns every object,
+ * whoever writes it, and writers send no ACL), default encryption, a policy that denies requests
+ * without TLS (see {@link secureBucket}; with `writers`, it also admits the writers of other stacks by
+ * condition), versioning (on by default) and a lifecycle rule on the log prefix (transitions,
+ * expiration, noncurrent versions, abort incomplete multipart uploads), and optionally S3 Object Lock.
+ * Object ownership: https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html
  *
  * Object Lock is an `aws_s3_bucket_object_lock_configuration`, never `object_lock_enabled` on the
  * bucket: in AWS provider 5.100.0 that argument forces a new bucket, while the configuration resource
@@ -188,6 +206,23 @@ export class LogArchiveBucket extends Construct {
       bucketName: props.bucketName,
       kmsKeyArn: props.kmsKeyArn,
       versioned: props.versioning.enabled,
+      ...(props.writers === undefined && props.additionalStatements === undefined
+        ? {}
+        : {
+            policyStatements: (bucket: S3Bucket) => [
+              ...(props.writers === undefined
+                ? []
+                : [
+                    conditionalWriterStatement(
+                      CONDITIONAL_WRITERS_SID,
+                      props.writers,
+                      ["s3:PutObject"],
+                      `${bucket.arn}/${props.keyPrefix}*`,
+                    ),
+                  ]),
+              ...(props.additionalStatements ?? []),
+            ],
+          }),
     });
     this.bucket = parts.bucket;
     this.ownershipControls = parts.ownershipControls;

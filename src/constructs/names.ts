@@ -78,6 +78,26 @@ export function pipelineResourceNames(name: string) {
   } as const;
 }
 
+/** Names of what {@link WafS3LogSource} creates besides its bucket (whose name is a prop). */
+export function s3SourceResourceNames(name: string) {
+  return {
+    /** EventBridge rule that matches WAF log files larger than Cortex's recommended size. */
+    largeLogFileRule: `${name}-large-waf-log-files`,
+    /** SQS queue, the rule's target: one message per large file (bucket, key, size), kept 14 days. */
+    largeLogFileQueue: `${name}-large-waf-log-files`,
+    /** Alias of the customer-managed KMS key the source creates (`encryption: "kms"`). */
+    keyAlias: `alias/${name}-waf-logs`,
+  } as const;
+}
+
+/** Names of the CloudWatch alarms of a {@link WafS3LogSource}. */
+export function s3SourceAlarmNames(name: string) {
+  return {
+    /** WAF wrote a log file larger than the size Cortex recommends. */
+    largeLogFiles: `${name}-large-waf-log-files`,
+  } as const;
+}
+
 /** Names of the CloudWatch alarms of the archive: one per condition an operator must act on. */
 export function archiveAlarmNames(name: string) {
   return {

@@ -3,8 +3,9 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { SqsQueueRedriveAllowPolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy";
 import { SqsQueueRedrivePolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-policy";
+import { Lazy } from "cdktf";
 import { Construct } from "constructs";
-import { denyInsecureTransport, policyDocument } from "../iam-policy";
+import { denyInsecureTransport, policyDocument, type PolicyStatement } from "../iam-policy";
 import { z } from "zod";
 import { OBJECT_KEY_SUFFIX } from "../../functions/waf-log-processor/environment";
 import { queueEncryption } from "./pipeline-key";
@@ -53,6 +54,13 @@ export interface NotificationQueuesProps {
   readonly queue: z.output<typeof queueSchema>;
   /** ARN of a customer-managed KMS key for both queues (its policy must let S3 use it); SSE-SQS when undefined. */
   readonly kmsKeyArn: string | undefined;
+  /**
+   * Other buckets S3 may notify the queue for (WAF landing buckets of `s3` sources, in any account of the
+   * queue's region), read when the stack is synthesized: one statement each, admitting
+   * `s3.amazonaws.com` for that bucket (`aws:SourceArn`) and its owner (`aws:SourceAccount`).
+   * @default none
+   */
+  readonly otherSourceBuckets?: () => readonly { readonly bucketArn: string; readonly accountId: string }[];
 }
 
 /**
@@ -103,22 +111,34 @@ export class NotificationQueues extends Construct {
       redriveAllowPolicy: JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [this.queue.arn] }),
     });
 
+    const s3Sends = (sid: string, bucketArn: string, accountId: string): PolicyStatement => ({
+      Sid: sid,
+      Effect: "Allow",
+      Principal: { Service: "s3.amazonaws.com" },
+      Action: "sqs:SendMessage",
+      Resource: this.queue.arn,
+      Condition: {
+        ArnEquals: { "aws:SourceArn": bucketArn },
+        StringEquals: { "aws:SourceAccount": accountId },
+      },
+    });
+    // Lazy: sources are admitted (WafLogArchive.admitS3Source) after the archive is constructed.
     this.queuePolicy = new SqsQueuePolicy(this, "QueuePolicy", {
       queueUrl: this.queue.url,
-      policy: policyDocument([
-        {
-          Sid: "AllowS3EventNotifications",
-          Effect: "Allow",
-          Principal: { Service: "s3.amazonaws.com" },
-          Action: "sqs:SendMessage",
-          Resource: this.queue.arn,
-          Condition: {
-            ArnEquals: { "aws:SourceArn": props.bucketArn },
-            StringEquals: { "aws:SourceAccount": props.accountId },
-          },
-        },
-        denyInsecureTransport("sqs:*", [this.queue.arn]),
-      ]),
+      policy: Lazy.stringValue({
+        produce: () =>
+          policyDocument([
+            s3Sends("AllowS3EventNotifications", props.bucketArn, props.accountId),
+            ...(props.otherSourceBuckets?.() ?? []).map((source, index) =>
+              s3Sends(
+                `AllowS3EventNotificationsOfWafS3Source${index + 1}`,
+                source.bucketArn,
+                source.accountId,
+              ),
+            ),
+            denyInsecureTransport("sqs:*", [this.queue.arn]),
+          ]),
+      }),
     });
 
     this.deadLetterQueuePolicy = new SqsQueuePolicy(this, "DeadLetterQueuePolicy", {

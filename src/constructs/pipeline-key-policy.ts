@@ -1,8 +1,9 @@
 import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
 import { Lazy } from "cdktf";
 import { Construct } from "constructs";
-import { partitionOf, policyDocument, type PolicyStatement } from "../iam-policy";
+import { partitionOf, policyDocument, s3ServiceHost, type PolicyStatement } from "../iam-policy";
 import { addSuppressions } from "../rules/suppressions";
+import { type ConditionalWriters, conditionalWriterStatement } from "./writer-grants";
 
 /** KMS actions the processor role needs: SSE-KMS `PutObject` and `SendMessage` to an SSE-KMS queue. */
 export const PROCESSOR_KEY_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt"] as const;
@@ -37,7 +38,20 @@ export interface PipelineKeyPolicyProps {
   readonly writerRoleArns: () => readonly string[];
   /** Whether CloudWatch alarms publish to a topic encrypted with the key, read when the stack is synthesized. */
   readonly allowCloudWatchAlarms: () => boolean;
+  /**
+   * Writers of other stacks (other accounts or regions), admitted by condition to use the key through S3
+   * in the key's region only (`kms:ViaService`). Undefined: none.
+   */
+  readonly conditionalWriters?: ConditionalWriters;
+  /**
+   * WAF landing buckets of `s3` sources whose notifications S3 encrypts with the key (they go to the
+   * archive's queue), read when the stack is synthesized. @default none
+   */
+  readonly s3SourceBuckets?: () => readonly { readonly bucketArn: string; readonly accountId: string }[];
 }
+
+/** Sid of the key policy statement that admits writers of other stacks. */
+export const CONDITIONAL_WRITERS_KEY_SID = "ConfiguredWritersEncryptObjectsThroughS3";
 
 /**
  * Part of {@link WafLogArchive}: the key policy of the archive's customer-managed key
@@ -50,6 +64,11 @@ export interface PipelineKeyPolicyProps {
  * - the writer roles (granted with `WafLogArchive.grantWrite`) `kms:GenerateDataKey` and `kms:Decrypt`
  *   (SSE-KMS objects, the encrypted failure queue: Lambda sends on-failure records with the function's
  *   execution role);
+ * - the writers of other stacks (`conditionalWriters`) `kms:GenerateDataKey` and `kms:Decrypt` through
+ *   S3 in the key's region only, admitted by condition (see `conditionalWriterStatement`): a key policy
+ *   that named a role that does not exist yet would be rejected (`MalformedPolicyDocumentException`), and
+ *   a principal of another account also needs an IAM policy of its own that allows the key
+ *   (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html);
  * - the Cortex reader role `kms:Decrypt` (objects and notification messages);
  * - with `allowCloudWatchAlarms`, `cloudwatch.amazonaws.com` for this account the same as S3, to publish
  *   alarm notifications to the encrypted topic.
@@ -86,9 +105,27 @@ export class PipelineKeyPolicy extends Construct {
     // Lazy: writers are granted (WafLogArchive.grantWrite) after the archive is constructed.
     const statements = (): PolicyStatement[] => {
       const writers = props.writerRoleArns();
+      const sources = props.s3SourceBuckets?.() ?? [];
       return [
         administer,
         s3,
+        ...(sources.length === 0
+          ? []
+          : [
+              {
+                Sid: "S3EncryptsEventNotificationsOfWafS3Sources",
+                Effect: "Allow" as const,
+                Principal: { Service: "s3.amazonaws.com" },
+                Action: [...SERVICE_PRODUCER_KEY_ACTIONS],
+                Resource: "*",
+                Condition: {
+                  StringEquals: {
+                    "aws:SourceAccount": [...new Set(sources.map((source) => source.accountId))],
+                  },
+                  ArnLike: { "aws:SourceArn": sources.map((source) => source.bucketArn) },
+                },
+              },
+            ]),
         ...(writers.length === 0
           ? []
           : [
@@ -99,6 +136,17 @@ export class PipelineKeyPolicy extends Construct {
                 Action: [...PROCESSOR_KEY_ACTIONS],
                 Resource: "*",
               },
+            ]),
+        ...(props.conditionalWriters === undefined
+          ? []
+          : [
+              conditionalWriterStatement(
+                CONDITIONAL_WRITERS_KEY_SID,
+                props.conditionalWriters,
+                PROCESSOR_KEY_ACTIONS,
+                "*",
+                { "kms:ViaService": s3ServiceHost(props.region) },
+              ),
             ]),
         cortex,
         ...(props.allowCloudWatchAlarms()

@@ -10,7 +10,14 @@ import {
   keyPrefixProblem,
 } from "../../functions/waf-log-processor/environment";
 import { CortexReaderRole } from "./cortex-reader-role";
-import { KMS_KEY_ARN_RULES, keyRegionProblem, kmsKeyArnProblem } from "./kms-key-arn";
+import {
+  ARCHIVE_KMS_KEY_RULES,
+  archiveKmsKeyArnProblem,
+  keyRegionProblem,
+  kmsKeyRegion,
+} from "./kms-key-arn";
+import type { WafS3LogSource } from "./waf-s3-log-source";
+import { LANDING_BUCKET_RULES, landingBucketNameProblem } from "../waf-s3-logs";
 import { EXTERNAL_ID_RULES, externalIdProblem } from "./external-id";
 import {
   LogArchiveBucket,
@@ -28,7 +35,15 @@ import { PipelineKeyPolicy } from "./pipeline-key-policy";
 import { versioningSchema } from "./secure-bucket";
 import { addSuppressions } from "../rules/suppressions";
 import {
+  type ConditionalWriters,
+  ROLE_ARN_PATTERN,
+  organizationIdSchema,
+  roleArnListSchema,
+} from "./writer-grants";
+import { partitionOf } from "../iam-policy";
+import {
   ACCOUNT_ID_PATTERN,
+  ValidationError,
   accountIdSchema,
   allowed,
   checkedString,
@@ -147,8 +162,37 @@ export const wafLogArchivePropsSchema = z
     alarms: archiveAlarmsSchema,
     /** Where the alarms send state changes. @default undefined (no actions) */
     alarmTopic: metricAlarms.alarmTopicSchema,
+    /**
+     * ARNs of the roles of writers in other stacks (forwarders in other accounts or regions), which may
+     * not exist yet: the bucket policy and the created key's policy admit exactly these roles by
+     * condition (`aws:PrincipalArn`, `aws:PrincipalAccount`), never by naming them as principals, so the
+     * stacks apply in any order. A writer of this stack uses {@link WafLogArchive.grantWrite}. @default []
+     */
+    writerRoleArns: roleArnListSchema.default([]),
+    /** AWS Organizations id the writers' accounts must belong to (`aws:PrincipalOrgID`). @default undefined (not checked) */
+    writerOrganizationId: organizationIdSchema.optional(),
   })
   .superRefine((props, ctx) => {
+    if (props.writerOrganizationId !== undefined && (props.writerRoleArns ?? []).length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["writerOrganizationId"],
+        message: "applies only to writerRoleArns: list the writers' roles, or remove it",
+      });
+    }
+    if (typeof props.region === "string") {
+      const partition = partitionOf(props.region);
+      (Array.isArray(props.writerRoleArns) ? props.writerRoleArns : []).forEach((arn, index) => {
+        const rolePartition = ROLE_ARN_PATTERN.exec(arn)?.[1];
+        if (rolePartition !== undefined && rolePartition !== partition) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["writerRoleArns", index],
+            message: `must be a role in the archive's partition ${partition} (no AWS policy admits a principal of another partition), got ${JSON.stringify(arn)}`,
+          });
+        }
+      });
+    }
     // Runs even when fields failed (zod reports them): read them defensively.
     const encryption = props.encryption as Partial<typeof props.encryption> | undefined;
     if (encryption?.type === "kms" && typeof encryption.keyArn === "string") {
@@ -185,19 +229,65 @@ export type ResolvedWafLogArchiveProps = z.output<typeof wafLogArchivePropsSchem
  * Where a forwarder writes: the archive's bucket, key prefix and key, as plain names and ARNs, so a
  * forwarder in another stack (or account, or region) can take it without the {@link WafLogArchive}.
  */
-export const archiveDestinationSchema = z.strictObject({
-  /** Name of the log bucket. */
-  bucketName: bucketNameSchema,
-  /** ARN of the log bucket. @default `arn:<partition of the forwarder's region>:s3:::<bucketName>` */
-  bucketArn: z.string().optional(),
-  /** Key prefix the objects go under. @default "raw/" */
-  keyPrefix: keyPrefixSchema,
-  /** ARN of the customer-managed key that encrypts the bucket, when it is not SSE-S3. @default undefined */
-  kmsKeyArn: checkedString(kmsKeyArnProblem, KMS_KEY_ARN_RULES).optional(),
-});
+export const archiveDestinationSchema = z
+  .strictObject({
+    /** Name of the log bucket. */
+    bucketName: bucketNameSchema,
+    /** ARN of the log bucket. @default `arn:<partition of the forwarder's region>:s3:::<bucketName>` */
+    bucketArn: z.string().optional(),
+    /**
+     * Region of the log bucket, when it is not the forwarder's: the processor sends its requests to S3 in
+     * that region (a request to another region's endpoint gets `301 PermanentRedirect`). @default the forwarder's region
+     */
+    bucketRegion: regionSchema.optional(),
+    /** Key prefix the objects go under. @default "raw/" */
+    keyPrefix: keyPrefixSchema,
+    /**
+     * The customer-managed key that encrypts the bucket, when it is not SSE-S3: its ARN, or
+     * `arn:<partition>:kms:<region>:<account>:key/*` when another stack creates it (the processor may then
+     * use keys of that account and region only through S3, `kms:ViaService`). In the bucket's region
+     * (S3 uses only keys of its own region). @default undefined
+     */
+    kmsKeyArn: checkedString(archiveKmsKeyArnProblem, ARCHIVE_KMS_KEY_RULES).optional(),
+  })
+  .superRefine((destination, ctx) => {
+    const keyRegion =
+      typeof destination.kmsKeyArn === "string" ? kmsKeyRegion(destination.kmsKeyArn) : undefined;
+    if (
+      keyRegion !== undefined &&
+      typeof destination.bucketRegion === "string" &&
+      keyRegion !== destination.bucketRegion
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["kmsKeyArn"],
+        message: `must be a key in ${destination.bucketRegion}, the bucket's region (S3 uses only keys in its own Region), got a key in ${keyRegion}`,
+      });
+    }
+  });
 
 /** An archive given as names and ARNs. */
 export type ArchiveDestination = z.input<typeof archiveDestinationSchema>;
+
+/**
+ * A WAF landing bucket (an `s3` source, see {@link WafS3LogSource}) the archive serves, as names and ARNs,
+ * so the archive's stack can admit a bucket another stack (or account) creates.
+ */
+export const s3SourceGrantSchema = z.strictObject({
+  /** Name of the `aws-waf-logs-…` bucket. */
+  bucketName: checkedString(landingBucketNameProblem, LANDING_BUCKET_RULES),
+  /** Account that owns the bucket (12 digits): the `aws:SourceAccount` of its notifications. */
+  accountId: accountIdSchema,
+  /**
+   * The customer-managed key of the bucket, when it is not SSE-S3: its ARN, or
+   * `arn:<partition>:kms:<region>:<account>:key/*` when another stack creates it (the reader role may then
+   * decrypt with keys of that account and region through S3 only). @default undefined
+   */
+  kmsKeyArn: checkedString(archiveKmsKeyArnProblem, ARCHIVE_KMS_KEY_RULES).optional(),
+});
+
+/** What {@link WafLogArchive.admitS3Source} accepts besides a {@link WafS3LogSource}. */
+export type S3SourceGrant = z.input<typeof s3SourceGrantSchema>;
 
 /**
  * One archive for WAF logs, the side Cortex reads: the log bucket (encryption, no public access,
@@ -232,18 +322,30 @@ export class WafLogArchive extends Construct {
   >;
   /** Where a forwarder writes, as references to this archive's resources. */
   public readonly destination: ArchiveDestination & { readonly bucketArn: string };
+  /** The writers of other stacks the bucket and key policies admit by condition (`writerRoleArns`). */
+  public readonly conditionalWriters: ConditionalWriters | undefined;
   /** The widgets this archive contributes to a dashboard (its own, or a pipeline's). */
   public readonly dashboardWidgets: readonly DashboardSection[];
   /** The archive's own dashboard, unless `dashboard: false`. */
   public readonly dashboard: WafLogDashboard | undefined;
 
-  private readonly writerRoleArns: string[] = [];
+  private readonly grantedWriterRoleArns: string[] = [];
+  private readonly s3Sources: { bucketArn: string; accountId: string; kmsKeyArn?: string }[] = [];
   private cloudWatchAlarmsUseKey = false;
 
   constructor(scope: Construct, id: string, input: WafLogArchiveProps) {
     super(scope, id);
     const props = parseWith(wafLogArchivePropsSchema, input, "WafLogArchive props");
     this.props = props;
+    this.conditionalWriters =
+      props.writerRoleArns.length === 0
+        ? undefined
+        : {
+            roleArns: props.writerRoleArns,
+            ...(props.writerOrganizationId === undefined
+              ? {}
+              : { organizationId: props.writerOrganizationId }),
+          };
     const names = archiveResourceNames(props.name);
     const { encryption } = props;
 
@@ -264,6 +366,7 @@ export class WafLogArchive extends Construct {
       lifecycle: props.lifecycle,
       transitionDefaultMinimumObjectSize: props.transitionDefaultMinimumObjectSize,
       abortIncompleteMultipartUploadDays: props.abortIncompleteMultipartUploadDays,
+      writers: this.conditionalWriters,
       versioning: props.versioning,
       objectLock: props.objectLock,
     });
@@ -287,6 +390,7 @@ export class WafLogArchive extends Construct {
       accountId: props.accountId,
       keyPrefix: props.keyPrefix,
       queue: props.queue,
+      otherSourceBuckets: () => this.s3Sources,
     });
 
     this.cortexReaderRole = new CortexReaderRole(this, "CortexReaderRole", {
@@ -299,6 +403,7 @@ export class WafLogArchive extends Construct {
       keyPrefix: props.keyPrefix,
       queueArn: this.notificationQueues.queue.arn,
       kmsKeyArn,
+      s3Sources: () => this.s3Sources,
     });
 
     if (this.pipelineKey !== undefined) {
@@ -308,8 +413,10 @@ export class WafLogArchive extends Construct {
         region: props.region,
         cortexReaderRoleArn: this.cortexReaderRole.role.arn,
         logBucketArn: bucket.arn,
-        writerRoleArns: () => this.writerRoleArns,
+        writerRoleArns: () => this.grantedWriterRoleArns,
+        conditionalWriters: this.conditionalWriters,
         allowCloudWatchAlarms: () => this.cloudWatchAlarmsUseKey,
+        s3SourceBuckets: () => this.s3Sources,
       });
       // S3 sends a test event to the (encrypted) queue when the notification is configured.
       const notification = this.notificationQueues.bucketNotification;
@@ -341,10 +448,70 @@ export class WafLogArchive extends Construct {
    * Lets `role` write log objects into the archive: with a key the archive created, its key policy
    * admits the role (`kms:GenerateDataKey`, `kms:Decrypt`). The role's own policy must allow
    * `s3:PutObject` under the key prefix (a {@link WafLogForwarder} given this archive does both).
-   * Same account only for now: a writer in another account also needs a bucket policy statement.
+   * For a role of this stack (and so of this account); writers of other stacks are `writerRoleArns`.
    */
   public grantWrite(role: IamRole): void {
-    this.writerRoleArns.push(role.arn);
+    this.grantedWriterRoleArns.push(role.arn);
+  }
+
+  /**
+   * Serves the WAF landing bucket of an `s3` source ({@link WafS3LogSource}): the notification queue's
+   * policy admits S3 for that bucket (`aws:SourceArn`) and its owner (`aws:SourceAccount`); with a key the
+   * archive created, its policy lets S3 encrypt that bucket's notifications; the reader role may
+   * `s3:GetObject` under the bucket's `AWSLogs/` and, with `kmsKeyArn`, `kms:Decrypt` through S3. The
+   * bucket's own policy admits the reader role (the source does that). A source of this stack also waits
+   * for the queue policy (and key policy): S3 checks them when the notification configuration is created.
+   * A source of another stack: apply the archive's stack first.
+   *
+   * The bucket must be in the archive's region: S3 notifies only a queue of the bucket's own Region
+   * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-event-types-and-destinations.html).
+   * With a key you gave (`encryption.keyArn`), add the statement S3 needs to its policy yourself
+   * (docs/choosing-a-source.md).
+   *
+   * @throws ValidationError for a bad bucket name, account or key, or a source or key in another region
+   */
+  public admitS3Source(source: WafS3LogSource | S3SourceGrant): void {
+    const partition = partitionOf(this.props.region);
+    if ("bucketNotification" in source) {
+      if (source.props.region !== this.props.region) {
+        throw new ValidationError("WafLogArchive.admitS3Source", [
+          {
+            path: "region",
+            message: `must be the archive's region ${this.props.region} (S3 notifies only a queue of the bucket's own Region), got ${source.props.region}`,
+          },
+        ]);
+      }
+      this.s3Sources.push({
+        bucketArn: `arn:${partition}:s3:::${source.props.bucketName}`,
+        accountId: source.props.accountId,
+        ...(source.kmsKeyArn === undefined ? {} : { kmsKeyArn: source.kmsKeyArn }),
+      });
+      const waitFor = [
+        this.notificationQueues.queuePolicy,
+        ...(this.pipelineKeyPolicy === undefined ? [] : [this.pipelineKeyPolicy.policy]),
+      ];
+      const notification = source.bucketNotification;
+      notification.dependsOn = [
+        ...(notification.dependsOn ?? []),
+        ...waitFor.map((element) => dependable(element)),
+      ];
+      return;
+    }
+    const grant = parseWith(s3SourceGrantSchema, source, "WafLogArchive.admitS3Source");
+    const keyRegion = grant.kmsKeyArn === undefined ? undefined : kmsKeyRegion(grant.kmsKeyArn);
+    if (keyRegion !== undefined && keyRegion !== this.props.region) {
+      throw new ValidationError("WafLogArchive.admitS3Source", [
+        {
+          path: "kmsKeyArn",
+          message: `must be a key in ${this.props.region}, the region of the bucket (S3 uses only keys of its own Region), got a key in ${keyRegion}`,
+        },
+      ]);
+    }
+    this.s3Sources.push({
+      bucketArn: `arn:${partition}:s3:::${grant.bucketName}`,
+      accountId: grant.accountId,
+      ...(grant.kmsKeyArn === undefined ? {} : { kmsKeyArn: grant.kmsKeyArn }),
+    });
   }
 
   /**

@@ -2,6 +2,10 @@ import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchLogSubscriptionFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-subscription-filter";
+import { DataAwsCloudwatchLogGroups } from "@cdktf/provider-aws/lib/data-aws-cloudwatch-log-groups";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { Fn, TerraformIterator } from "cdktf";
 import { Construct } from "constructs";
 import { z } from "zod";
 import {
@@ -11,7 +15,7 @@ import {
   bucketNameProblem,
 } from "../../functions/waf-log-processor/environment";
 import { LOG_RETENTION_DAYS, WAF_LOG_GROUP_PREFIX } from "../cloudwatch-logs";
-import { partitionOf } from "../iam-policy";
+import { logGroupArn, partitionOf } from "../iam-policy";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import * as metricAlarms from "./metric-alarms";
 import type { AlarmDefinition } from "./metric-alarms";
@@ -25,7 +29,12 @@ import {
   logGroupIdCollisions,
 } from "./names";
 import { FailureStore, type FailureStoreSettings, failureStoreSchema } from "./failure-store";
-import { KMS_KEY_ARN_RULES, keyRegionProblem, kmsKeyArnProblem } from "./kms-key-arn";
+import {
+  KMS_KEYS_OF_ACCOUNT_PATTERN,
+  KMS_KEY_ARN_RULES,
+  keyRegionProblem,
+  kmsKeyArnProblem,
+} from "./kms-key-arn";
 import { WafLogArchive, archiveDestinationSchema } from "./waf-log-archive";
 import { WafLogProcessor } from "./waf-log-processor";
 import { WafLogSubscription } from "./waf-log-subscription";
@@ -66,10 +75,13 @@ function packageRoot(): string {
 export const PROCESSOR_BUNDLE_PATH = join(packageRoot(), "dist", "waf-log-processor", "index.cjs");
 
 /**
- * CloudWatch Logs limits a function's resource policy to 20,480 bytes and this construct adds one
- * permission statement per log group, so it takes at most this many log groups.
+ * Most log groups one forwarder subscribes by name: what CloudWatch Logs allows in one account and
+ * region ("Log groups: 1,000,000 per account per Region",
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html). The function's
+ * resource policy (20,480 bytes) no longer limits it: one Lambda permission covers every
+ * `aws-waf-logs-*` log group of the account and region (see {@link logGroupsPermissionSourceArn}).
  */
-export const MAX_LOG_GROUPS = 50;
+export const MAX_LOG_GROUPS = 1_000_000;
 
 const LOG_GROUP_NAME_RULES = `must be a log group name that starts with "${WAF_LOG_GROUP_PREFIX}" (AWS WAF writes only to such log groups), up to 512 characters of letters, digits, _ - / . #`;
 
@@ -84,12 +96,12 @@ export const logGroupNameSchema = z
     error: allowed(LOG_GROUP_NAME_RULES),
   });
 
-/** The WAF log groups to subscribe: 1–50 distinct {@link logGroupNameSchema} names. */
+/** The WAF log groups to subscribe: 1–1,000,000 ({@link MAX_LOG_GROUPS}) distinct {@link logGroupNameSchema} names. */
 export const logGroupNamesSchema = z
   .array(logGroupNameSchema, { error: allowed("must be a list of one or more log group names") })
   .min(1, { error: "must list at least one log group" })
   .max(MAX_LOG_GROUPS, {
-    error: `must list at most ${MAX_LOG_GROUPS} log groups (each adds a statement to the function's 20 KB resource policy)`,
+    error: `must list at most ${MAX_LOG_GROUPS.toLocaleString("en-US")} log groups (the CloudWatch Logs quota of log groups per account and region)`,
   })
   .superRefine(distinct((name) => name))
   .superRefine(distinctConstructIds);
@@ -106,6 +118,60 @@ export function distinctConstructIds(names: readonly string[], ctx: z.Refinement
       message: `must not differ from ${JSON.stringify(earlier)} only in "/" versus "--": Terraform addresses write "/" as "--", so both log groups would get the same address; rename one of them, got ${JSON.stringify(names[index])}`,
     });
   }
+}
+
+const DISCOVERY_PREFIX_RULES = `must be a log group name prefix that starts with "${WAF_LOG_GROUP_PREFIX}" (AWS WAF writes only to such log groups, and the forwarder's Lambda permission covers only them), up to 512 characters of letters, digits, _ - / . #`;
+
+/**
+ * Discovery of the log groups to subscribe at plan time: every log group whose name starts with
+ * `prefix`, except the names in `exclude`, read with the `aws_cloudwatch_log_groups` data source
+ * (https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/data-sources/cloudwatch_log_groups).
+ * A run after a web ACL's new log group appeared subscribes it too.
+ */
+export const discoverySchema = z
+  .strictObject(
+    {
+      /** Name prefix of the log groups to subscribe (starts with `aws-waf-logs-`). @default "aws-waf-logs-" */
+      prefix: z
+        .string({ error: allowed(DISCOVERY_PREFIX_RULES) })
+        .regex(new RegExp(`^${WAF_LOG_GROUP_PREFIX}[A-Za-z0-9_\\-/.#]{0,499}$`), {
+          error: allowed(DISCOVERY_PREFIX_RULES),
+        })
+        .default(WAF_LOG_GROUP_PREFIX),
+      /** Log groups matching the prefix that are not subscribed (exact names). @default [] */
+      exclude: z
+        .array(logGroupNameSchema, { error: allowed("must be a list of log group names") })
+        .superRefine(distinct((name) => name))
+        .default([]),
+    },
+    { error: allowed('must be {"prefix": "aws-waf-logs-", "exclude": [...]}') },
+  )
+  .superRefine((discovery, ctx) => {
+    if (typeof discovery.prefix !== "string" || !Array.isArray(discovery.exclude)) return;
+    discovery.exclude.forEach((name, index) => {
+      if (!name.startsWith(discovery.prefix)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["exclude", index],
+          message: `must start with the discovery prefix ${JSON.stringify(discovery.prefix)} (a log group without it is never discovered, so excluding it has no effect), got ${JSON.stringify(name)}`,
+        });
+      }
+    });
+  });
+
+/** Discovery settings with defaults applied. */
+export type Discovery = z.output<typeof discoverySchema>;
+
+/**
+ * The `source_arn` of the forwarder's one Lambda permission: every log group of the account and region
+ * whose name starts with `aws-waf-logs-`, plus `:*` as CloudWatch Logs requires
+ * (`arn:<partition>:logs:<region>:<account>:log-group:aws-waf-logs-*:*`). Lambda turns a `SourceArn`
+ * into an `ArnLike` condition, so the wildcard matches every such log group
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html). WAF logs only to log groups
+ * with that prefix (https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html).
+ */
+export function logGroupsPermissionSourceArn(region: string, accountId: string): string {
+  return `${logGroupArn(region, accountId, `${WAF_LOG_GROUP_PREFIX}*`)}:*`;
 }
 
 const LOG_RETENTION_RULES = `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")} days`;
@@ -215,8 +281,23 @@ export const wafLogForwarderPropsSchema = z
     accountId: accountIdSchema,
     /** AWS region of the log groups and the function (a subscription cannot cross regions). */
     region: regionSchema,
-    /** The existing (or `createdLogGroups`) WAF log groups to forward, each `aws-waf-logs-…`. */
-    logGroupNames: logGroupNamesSchema,
+    /**
+     * The existing (or `createdLogGroups`) WAF log groups to forward, each `aws-waf-logs-…`. Give this or
+     * `discovery`. @default undefined
+     */
+    logGroupNames: logGroupNamesSchema.optional(),
+    /**
+     * Subscribe every log group found at plan time whose name starts with `discovery.prefix`, except
+     * `discovery.exclude`, instead of listing them. Give this or `logGroupNames`. @default undefined
+     */
+    discovery: discoverySchema.optional(),
+    /**
+     * Write a Terraform `removed` block (destroy = false) for the per-log-group Lambda permission that
+     * each listed log group had before this version, so Terraform forgets those permissions instead of
+     * deleting them before the one permission exists (see {@link WafLogSubscription}). Harmless where
+     * they never existed; set `false` for stacks deployed only with this version. @default true
+     */
+    forgetLegacyPermissions: z.boolean({ error: allowed("must be true or false") }).default(true),
     /** The archive to write to: a {@link WafLogArchive} of the same stack, or its names and ARNs. */
     archive: z.union([z.instanceof(WafLogArchive), archiveDestinationSchema], {
       error: allowed("must be a WafLogArchive or {bucketName, keyPrefix, kmsKeyArn}"),
@@ -277,6 +358,16 @@ export const wafLogForwarderPropsSchema = z
   })
   .superRefine((props, ctx) => {
     // Runs even when fields failed (zod reports them): read them defensively.
+    if ((props.logGroupNames === undefined) === (props.discovery === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["logGroupNames"],
+        message:
+          props.discovery === undefined
+            ? "is required: list the log groups to forward, or give discovery"
+            : "must not be given together with discovery: list the log groups, or discover them, not both",
+      });
+    }
     if (typeof props.kmsKeyArn === "string" && typeof props.region === "string") {
       const problem = keyRegionProblem(props.kmsKeyArn, props.region);
       if (problem !== undefined) ctx.addIssue({ code: "custom", path: ["kmsKeyArn"], message: problem });
@@ -299,12 +390,21 @@ export const wafLogForwarderPropsSchema = z
       }
     }
     const names = new Set(Array.isArray(props.logGroupNames) ? props.logGroupNames : []);
+    const discovery = props.discovery as Partial<Discovery> | undefined;
+    const selected = (name: string) =>
+      names.has(name) ||
+      (typeof discovery?.prefix === "string" &&
+        name.startsWith(discovery.prefix) &&
+        !(discovery.exclude ?? []).includes(name));
     for (const name of Object.keys(props.otherSubscriptionFilters ?? {})) {
-      if (!names.has(name)) {
+      if (!selected(name)) {
         ctx.addIssue({
           code: "custom",
           path: ["otherSubscriptionFilters", name],
-          message: "must be keyed by one of logGroupNames",
+          message:
+            discovery === undefined
+              ? "must be keyed by one of logGroupNames"
+              : "must be keyed by a log group the discovery selects (its prefix, not excluded)",
         });
       }
     }
@@ -331,14 +431,22 @@ type DeliveryAlarmKey = keyof ReturnType<typeof deliveryAlarmNames>;
 /**
  * Forwards the WAF log groups of one account and region into an archive: the processor function with
  * its bundle, zip, role and own log group ({@link WafLogProcessor}), its on-failure destination, the
- * failure store ({@link FailureStore}), one subscription filter and Lambda permission per log group
- * ({@link WafLogSubscription}), the forwarder's alarms (failure records, errors, throttles, no
- * invocations, destination delivery failures), per log group the delivery alarms (delivery errors,
- * delivery throttling, skipped log events), and a CloudWatch dashboard.
+ * failure store ({@link FailureStore}), one Lambda permission for every `aws-waf-logs-*` log group of
+ * the account and region, one subscription filter per listed log group ({@link WafLogSubscription})
+ * or, with `discovery`, per log group found at plan time, the forwarder's alarms (failure records,
+ * errors, throttles, no invocations, destination delivery failures), per listed log group the delivery
+ * alarms (delivery errors, delivery throttling, skipped log events), and a CloudWatch dashboard.
+ *
+ * A subscription filter's Lambda function must be in the log group's account ("An AWS Lambda function
+ * that belongs to the same account as the subscription filter",
+ * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutSubscriptionFilter.html)
+ * and, as far as anyone has found, its region: so one forwarder per account and region.
  *
  * The archive comes as a {@link WafLogArchive} of the same stack (the forwarder then asks it to
- * {@link WafLogArchive.grantWrite} its role) or as names and ARNs, for an archive in another stack.
- * The role may put objects only under the archive's key prefix.
+ * {@link WafLogArchive.grantWrite} its role) or as names and ARNs, for an archive in another stack,
+ * account or region (`bucketRegion`: the processor calls S3 there). The role may put objects only under
+ * the archive's key prefix; the archive must admit the role too when it is in another account (its
+ * `writerRoleArns`).
  *
  * Upgrading from a version with the SQS failure queue: the queue stays (`keepFailureQueue`, default
  * `true`) with its alarm until it is drained with the redrive; then `keepFailureQueue: false` removes it.
@@ -354,8 +462,23 @@ export class WafLogForwarder extends Construct {
   public readonly processor: WafLogProcessor;
   /** The on-failure destination. */
   public readonly failureStore: FailureStore;
-  /** One per log group, in the order of `logGroupNames`. */
+  /**
+   * The one Lambda permission that lets CloudWatch Logs invoke the processor for every `aws-waf-logs-*`
+   * log group of the account and region ({@link logGroupsPermissionSourceArn}, `source_account` set), so
+   * the function's resource policy stays one statement however many log groups there are.
+   */
+  public readonly logGroupsPermission: LambdaPermission;
+  /** One per listed log group, in the order of `logGroupNames` (none with `discovery`). */
   public readonly subscriptions: readonly WafLogSubscription[];
+  /** With `discovery`: the data source that lists the matching log groups at plan time. */
+  public readonly discoveredLogGroups: DataAwsCloudwatchLogGroups | undefined;
+  /** With `discovery`: one subscription filter per discovered log group (`for_each` over their names). */
+  public readonly discoveredSubscriptionFilters: CloudwatchLogSubscriptionFilter | undefined;
+  /**
+   * The names of the subscribed log groups: the listed names, or with `discovery` a Terraform
+   * expression for the discovered ones minus the exclusions (known at plan time).
+   */
+  public readonly subscribedLogGroupNames: string[];
   /** The enabled alarms, by key. */
   public readonly alarms: Partial<Record<ForwarderAlarmKey, CloudwatchMetricAlarm>>;
   /** The enabled delivery alarms of each log group, by log group name. */
@@ -376,14 +499,19 @@ export class WafLogForwarder extends Construct {
     const { archive } = props;
     const destination =
       archive instanceof WafLogArchive
-        ? archive.destination
+        ? { ...archive.destination, bucketRegion: archive.props.region }
         : {
             ...archive,
             bucketArn: archive.bucketArn ?? `arn:${partitionOf(props.region)}:s3:::${archive.bucketName}`,
           };
-    const kmsKeyArns = [...new Set([destination.kmsKeyArn, props.kmsKeyArn])].filter(
-      (arn): arn is string => arn !== undefined,
-    );
+    const archiveKeyPattern =
+      destination.kmsKeyArn !== undefined && KMS_KEYS_OF_ACCOUNT_PATTERN.test(destination.kmsKeyArn)
+        ? destination.kmsKeyArn
+        : undefined;
+    const bucketRegion = destination.bucketRegion ?? props.region;
+    const kmsKeyArns = [
+      ...new Set([archiveKeyPattern === undefined ? destination.kmsKeyArn : undefined, props.kmsKeyArn]),
+    ].filter((arn): arn is string => arn !== undefined);
 
     this.failureStore = new FailureStore(this, "FailureStore", {
       bucketName:
@@ -410,6 +538,7 @@ export class WafLogForwarder extends Construct {
       archiveFileName: props.archiveFileName,
       bucketName: destination.bucketName,
       bucketArn: destination.bucketArn,
+      bucketRegion,
       keyPrefix: destination.keyPrefix ?? "",
       environmentName: props.environmentName ?? props.name,
       gzipLevel: props.processor.gzipLevel,
@@ -422,27 +551,67 @@ export class WafLogForwarder extends Construct {
       maximumRetryAttempts: props.maximumRetryAttempts,
       maximumEventAgeSeconds: props.maximumEventAgeSeconds,
       kmsKeyArns,
+      ...(archiveKeyPattern === undefined
+        ? {}
+        : { archiveKeysThroughS3: { resource: archiveKeyPattern, region: bucketRegion } }),
     });
     if (archive instanceof WafLogArchive) archive.grantWrite(this.processor.role);
 
+    this.logGroupsPermission = new LambdaPermission(this, "LogGroupsPermission", {
+      action: "lambda:InvokeFunction",
+      functionName: this.processor.function.functionName,
+      principal: "logs.amazonaws.com",
+      sourceArn: logGroupsPermissionSourceArn(props.region, props.accountId),
+      sourceAccount: props.accountId,
+    });
+
     const created = new Map(props.createdLogGroups.map((group) => [group.nameInput, group]));
-    this.subscriptions = props.logGroupNames.map(
+    const listed = props.logGroupNames ?? [];
+    this.subscriptions = listed.map(
       (logGroupName) =>
         new WafLogSubscription(this, logGroupConstructId(logGroupName), {
           logGroupName,
-          region: props.region,
-          accountId: props.accountId,
-          functionName: this.processor.function.functionName,
           functionArn: this.processor.function.arn,
+          permission: this.logGroupsPermission,
           filterName: names.subscriptionFilter,
           logGroup: created.get(logGroupName),
+          forgetLegacyPermission: props.forgetLegacyPermissions,
         }),
     );
 
+    const { discovery } = props;
+    if (discovery === undefined) {
+      this.discoveredLogGroups = undefined;
+      this.discoveredSubscriptionFilters = undefined;
+      this.subscribedLogGroupNames = [...listed];
+    } else {
+      this.discoveredLogGroups = new DataAwsCloudwatchLogGroups(this, "DiscoveredLogGroups", {
+        logGroupNamePrefix: discovery.prefix,
+      });
+      const found = this.discoveredLogGroups.logGroupNames;
+      this.subscribedLogGroupNames =
+        discovery.exclude.length === 0 ? found : Fn.tolist(Fn.setsubtract(found, discovery.exclude));
+      const each = TerraformIterator.fromList(this.subscribedLogGroupNames);
+      this.discoveredSubscriptionFilters = new CloudwatchLogSubscriptionFilter(
+        this,
+        "DiscoveredSubscriptionFilter",
+        {
+          forEach: each,
+          name: names.subscriptionFilter,
+          logGroupName: each.value as string,
+          // The empty pattern forwards every log event.
+          filterPattern: "",
+          destinationArn: this.processor.function.arn,
+          dependsOn: [this.logGroupsPermission],
+        },
+      );
+    }
+
     this.alarms = metricAlarms.createMetricAlarms(this, forwarderAlarmDefinitions(props), props.alarmTopic);
     const deliveryGroup = new Construct(this, "DeliveryAlarms");
+    // Per listed log group; discovered log groups are known only at plan time and get none (docs/estate.md).
     this.deliveryAlarms = new Map(
-      props.logGroupNames.map((logGroupName) => [
+      listed.map((logGroupName) => [
         logGroupName,
         metricAlarms.createMetricAlarms(
           deliveryGroup,
@@ -755,10 +924,12 @@ function forwarderDashboardSections(input: ForwarderDashboardInput): DashboardSe
   const lambda = (metricName: string, options: Record<string, unknown> = {}) =>
     metric("AWS/Lambda", metricName, fn, options);
   const environment = { Environment: props.environmentName ?? props.name };
-  const perGraph = logGroupsPerGraph(props.logGroupNames.length);
+  // Listed log groups only: discovered ones are known at plan time, not at synth.
+  const listed = props.logGroupNames ?? [];
+  const perGraph = logGroupsPerGraph(listed.length);
   const logGroups: DashboardWidget[] = [];
-  for (let start = 0; start < props.logGroupNames.length; start += perGraph) {
-    const part = props.logGroupNames.slice(start, start + perGraph);
+  for (let start = 0; start < listed.length; start += perGraph) {
+    const part = listed.slice(start, start + perGraph);
     // One log group per graph: short labels; several: each label names its log group.
     const label = (group: string, what: string) => (perGraph === 1 ? what : `${group} ${what}`);
     const title =

@@ -6,7 +6,12 @@ import { alarmEnabledSchema } from "./metric-alarms";
 import { pipelineResourceNames } from "./names";
 import { parseWith } from "./validation";
 import { WafLogArchive, archiveAlarmsObject, wafLogArchivePropsSchema } from "./waf-log-archive";
-import { WafLogForwarder, forwarderAlarmsObject, wafLogForwarderPropsSchema } from "./waf-log-forwarder";
+import {
+  WafLogForwarder,
+  forwarderAlarmsObject,
+  logGroupNamesSchema,
+  wafLogForwarderPropsSchema,
+} from "./waf-log-forwarder";
 import { WafLogging, wafLoggingSettingsSchema } from "./waf-logging";
 import { WafLogDashboard } from "./waf-log-dashboard";
 
@@ -56,7 +61,8 @@ export const wafLogPipelinePropsSchema = z.strictObject({
   encryption: archive.encryption,
   versioning: archive.versioning,
   objectLock: archive.objectLock,
-  logGroupNames: forwarder.logGroupNames,
+  /** The WAF log groups to forward (a pipeline lists them; discovery is a {@link WafLogForwarder} prop). */
+  logGroupNames: logGroupNamesSchema,
   processor: forwarder.processor,
   environmentName: forwarder.environmentName,
   bundlePath: forwarder.bundlePath,

@@ -14,7 +14,7 @@ import {
   PROCESSOR_SERVICE_NAME,
   formatHeaderNames,
 } from "../../functions/waf-log-processor/environment";
-import { denyInsecureTransport, policyDocument } from "../iam-policy";
+import { denyInsecureTransport, policyDocument, s3ServiceHost } from "../iam-policy";
 import { queueEncryption } from "./pipeline-key";
 import { PROCESSOR_KEY_ACTIONS } from "./pipeline-key-policy";
 
@@ -52,6 +52,8 @@ export interface WafLogProcessorProps {
   readonly bucketName: string;
   /** ARN of the log bucket (for the `s3:PutObject` grant). */
   readonly bucketArn: string;
+  /** Region of the log bucket: the processor's S3 client sends its requests there (env `S3_BUCKET_REGION`). */
+  readonly bucketRegion: string;
   /** Key prefix of the objects the function writes (env `S3_PREFIX`); the only place it may write. */
   readonly keyPrefix: string;
   /** Name of the environment, for logs and metrics (env `ENVIRONMENT_NAME`). */
@@ -76,6 +78,12 @@ export interface WafLogProcessorProps {
    * writes on-failure records with the execution role). Empty: no KMS grant.
    */
   readonly kmsKeyArns: readonly string[];
+  /**
+   * The archive's key when another stack creates it, so its ARN cannot be named: `resource` is
+   * `arn:<partition>:kms:<region>:<account>:key/*`, and the role may use those keys only through S3 in
+   * `region` (`kms:ViaService`). The key's own policy admits the role. @default undefined
+   */
+  readonly archiveKeysThroughS3?: { readonly resource: string; readonly region: string };
 }
 
 /**
@@ -200,6 +208,19 @@ export class WafLogProcessor extends Construct {
                 Resource: props.kmsKeyArns.length === 1 ? props.kmsKeyArns[0]! : props.kmsKeyArns,
               },
             ]),
+        ...(props.archiveKeysThroughS3 === undefined
+          ? []
+          : [
+              {
+                Sid: "UseArchiveKeyThroughS3",
+                Effect: "Allow" as const,
+                Action: [...PROCESSOR_KEY_ACTIONS],
+                Resource: props.archiveKeysThroughS3.resource,
+                Condition: {
+                  StringEquals: { "kms:ViaService": s3ServiceHost(props.archiveKeysThroughS3.region) },
+                },
+              },
+            ]),
       ]),
     });
 
@@ -217,6 +238,7 @@ export class WafLogProcessor extends Construct {
       environment: {
         variables: {
           [ENV.bucket]: props.bucketName,
+          [ENV.bucketRegion]: props.bucketRegion,
           [ENV.keyPrefix]: props.keyPrefix,
           [ENV.gzipLevel]: String(props.gzipLevel),
           [ENV.environmentName]: props.environmentName,

@@ -411,7 +411,7 @@ export class WafLogging extends Construct {
 }
 
 /** The provider block of one redacted field (`single_header { name }`, `query_string {}`, …). */
-function redactedFieldBlock(field: RedactedField): Wafv2WebAclLoggingConfigurationRedactedFields {
+export function redactedFieldBlock(field: RedactedField): Wafv2WebAclLoggingConfigurationRedactedFields {
   switch (field.type) {
     case "singleHeader":
       return { singleHeader: { name: field.name } };
@@ -430,7 +430,7 @@ function redactedFieldBlock(field: RedactedField): Wafv2WebAclLoggingConfigurati
  * - `dropLabels`: default KEEP, one DROP filter that any of the labels meets.
  * Source: https://docs.aws.amazon.com/waf/latest/APIReference/API_LoggingFilter.html
  */
-function loggingFilterBlock(filter: LoggingFilter): Wafv2WebAclLoggingConfigurationLoggingFilter {
+export function loggingFilterBlock(filter: LoggingFilter): Wafv2WebAclLoggingConfigurationLoggingFilter {
   if (filter.keepActions !== undefined) {
     return {
       defaultBehavior: "DROP",

@@ -1,6 +1,7 @@
 import { Annotations, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
 import { IamNoUnacknowledgedWildcards } from "./iam/iam-no-unacknowledged-wildcards";
+import { LambdaResourcePolicySize } from "./lambda/lambda-resource-policy-size";
 import { LambdaRuntimeSupported } from "./lambda/lambda-runtime-supported";
 import { LogGroupRetention } from "./logs/log-group-retention";
 import { S3BucketEncrypted } from "./s3/s3-bucket-encrypted";
@@ -44,6 +45,7 @@ export class WafLogPipelineChecks implements IAspect {
       new IamNoUnacknowledgedWildcards(),
       new LogGroupRetention(),
       new LambdaRuntimeSupported(),
+      new LambdaResourcePolicySize(),
     ];
   }
 

@@ -29,6 +29,7 @@ const s3Mock = mockClient(S3Client);
 /** Configuration for the tests: logs and metrics silenced (see logging.test.ts for those). */
 const ENV = {
   S3_BUCKET: "waf-logs-test",
+  AWS_REGION: "us-east-1",
   POWERTOOLS_LOG_LEVEL: "SILENT",
   POWERTOOLS_METRICS_DISABLED: "true",
 };
@@ -100,7 +101,7 @@ describe("waf-log-processor handler", () => {
     const result = await newHandler()(readSampleEvent("cwl-data-message.json"));
 
     expect(result.key).toMatch(
-      /^raw\/year=2020\/month=06\/day=17\/hour=01\/aws-waf-logs-example\/us-east-1_example-web-acl_0\/38000000000000000000000000000000000000000000000000000000-[0-9a-f]{32}\.jsonl\.gz$/,
+      /^raw\/account=111122223333\/region=us-east-1\/year=2020\/month=06\/day=17\/hour=01\/aws-waf-logs-example\/us-east-1_example-web-acl_0\/38000000000000000000000000000000000000000000000000000000-[0-9a-f]{32}\.jsonl\.gz$/,
     );
     expect(puts()[0]!.Key).toBe(result.key);
   });
@@ -108,7 +109,11 @@ describe("waf-log-processor handler", () => {
   it("uses S3_PREFIX", async () => {
     const result = await newHandler({ S3_PREFIX: "waf/prod/" })(subscriptionEvent(["x"]));
 
-    expect(result.key!.startsWith("waf/prod/year=2025/month=11/day=30/hour=00/")).toBe(true);
+    expect(
+      result.key!.startsWith(
+        "waf/prod/account=111122223333/region=us-east-1/year=2025/month=11/day=30/hour=00/",
+      ),
+    ).toBe(true);
   });
 
   it("gives a redelivered event the same key", async () => {
@@ -381,7 +386,7 @@ describe("waf-log-processor handler", () => {
 
 describe("createHandler", () => {
   it("throws a ConfigError naming S3_BUCKET when it is missing", () => {
-    expect(() => createHandler({ env: {}, s3: new S3Client({}) })).toThrow(
+    expect(() => createHandler({ env: { AWS_REGION: "us-east-1" }, s3: new S3Client({}) })).toThrow(
       new ConfigError(
         "Invalid processor configuration: S3_BUCKET is required: the name of the bucket the objects are written to",
       ),
@@ -411,6 +416,29 @@ describe("createHandler", () => {
       accessKeyId: "S3RVER",
       secretAccessKey: "S3RVER",
     });
+  });
+});
+
+describe("the S3 client of createHandler", () => {
+  it("calls S3 in the bucket's region (S3_BUCKET_REGION), not the function's, so another region's bucket answers no 301", async () => {
+    const process = createHandler({
+      env: { ...ENV, AWS_REGION: "us-east-1", S3_BUCKET_REGION: "eu-west-1" },
+    });
+
+    await process(readSampleEvent("cwl-data-message.json"));
+
+    const client = s3Mock.send.getCall(0).thisValue as S3Client;
+    expect(await client.config.region()).toBe("eu-west-1");
+  });
+
+  it("calls S3 in the function's region when S3_BUCKET_REGION is not set, and keys the objects by that region", async () => {
+    const process = createHandler({ env: { ...ENV, AWS_REGION: "ap-southeast-2" } });
+
+    const result = await process(readSampleEvent("cwl-data-message.json"));
+
+    const client = s3Mock.send.getCall(0).thisValue as S3Client;
+    expect(await client.config.region()).toBe("ap-southeast-2");
+    expect(result.key).toContain("/region=ap-southeast-2/");
   });
 });
 

@@ -24,7 +24,7 @@ function capture(stream: NodeJS.WriteStream): () => Record<string, unknown>[] {
 
 function newHandler(env: Record<string, string> = {}) {
   return createHandler({
-    env: { S3_BUCKET: "waf-logs-test", ...env },
+    env: { S3_BUCKET: "waf-logs-test", AWS_REGION: "us-east-1", ...env },
     s3: new S3Client({ region: "us-east-1" }),
   });
 }

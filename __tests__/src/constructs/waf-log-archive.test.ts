@@ -57,6 +57,7 @@ describe("WafLogArchive", () => {
         deadLetterQueueMessages: { enabled: true, threshold: 0 },
         notificationQueueAge: { enabled: true, thresholdSeconds: 1800 },
       },
+      writerRoleArns: [],
     });
   });
 

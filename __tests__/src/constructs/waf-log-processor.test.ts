@@ -60,10 +60,11 @@ describe("WafLogProcessor", () => {
     });
   });
 
-  it("passes the bucket, prefix, gzip level, environment and Powertools settings in its environment", () => {
+  it("passes the bucket, its region, prefix, gzip level, environment and Powertools settings in its environment", () => {
     expect(blockOf(synthesized.tf, processor.function).environment).toEqual({
       variables: {
         S3_BUCKET: ref(synthesized.stack.pipeline.archive.logArchiveBucket.bucket, "id"),
+        S3_BUCKET_REGION: "us-east-1",
         S3_PREFIX: "raw/",
         GZIP_LEVEL: "6",
         ENVIRONMENT_NAME: "dev",

@@ -96,6 +96,7 @@ describe("WafLogPipelineChecks", () => {
       "WLP-IAM-1",
       "WLP-CWL-1",
       "WLP-LMB-1",
+      "WLP-LMB-2",
     ]);
     for (const rule of rules) expect(rule.description.length).toBeGreaterThan(20);
   });
