@@ -13,6 +13,7 @@ import { partitionOf } from "../src/iam-policy";
 import { resourceNames } from "../src/naming";
 import { backfill, formatBackfillSummary } from "./lib/backfill";
 import { type CommandOutput, isMainModule, parseCommandLine, PROCESS_OUTPUT, UsageError } from "./lib/cli";
+import { unusableEnvironmentMessage } from "./lib/environment-lookup";
 
 export const BACKFILL_USAGE = `usage: npm run backfill -- --env <env> --log-group <name> --start <time> --end <time> [--dry-run] [--json]
 
@@ -145,8 +146,7 @@ export async function main(
   }
   const environment = config.environments[command.env];
   if (environment === undefined) {
-    const known = Object.keys(config.environments).sort().join(", ");
-    out.stderr(`backfill: unknown environment ${JSON.stringify(command.env)}; known environments: ${known}`);
+    out.stderr(unusableEnvironmentMessage("backfill", command.env, config));
     return 2;
   }
   if (!environment.wafLogGroupNames.includes(command.logGroupName)) {

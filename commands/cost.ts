@@ -18,6 +18,7 @@ import {
 import { ASSUMPTIONS } from "./lib/cost-assumptions";
 import { estimateCosts } from "./lib/cost-model";
 import { formatReport, reportJson } from "./lib/cost-report";
+import { unusableEnvironmentMessage } from "./lib/environment-lookup";
 
 export const COST_USAGE = `usage: npm run cost -- [--env <env>] [--gb-per-day N] [--web-acls N] [--events-per-batch N]
                        [--record-bytes N] [--log-retention-days N] [--retention-days N]
@@ -150,8 +151,7 @@ export async function main(
       const config = deps.loadConfig();
       const found = config.environments[command.env];
       if (found === undefined) {
-        const known = Object.keys(config.environments).sort().join(", ");
-        out.stderr(`cost: unknown environment ${JSON.stringify(command.env)}; known environments: ${known}`);
+        out.stderr(unusableEnvironmentMessage("cost", command.env, config));
         return 2;
       }
       environment = found;

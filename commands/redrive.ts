@@ -24,6 +24,7 @@ import {
   type RedriveIo,
   type RedriveSummary,
 } from "./lib/redrive";
+import { unusableEnvironmentMessage } from "./lib/environment-lookup";
 
 export const REDRIVE_USAGE = `usage: npm run redrive -- --env <env> [--dry-run] [--max N] [--json]
 
@@ -136,8 +137,7 @@ export async function main(
 
   const environment = config.environments[command.env];
   if (environment === undefined) {
-    const known = Object.keys(config.environments).sort().join(", ");
-    out.stderr(`redrive: unknown environment ${JSON.stringify(command.env)}; known environments: ${known}`);
+    out.stderr(unusableEnvironmentMessage("redrive", command.env, config));
     return 2;
   }
 

@@ -134,6 +134,7 @@ describe("parseConfig defaults", () => {
         deliveryErrors: { enabled: true, threshold: 0 },
         deliveryThrottling: { enabled: true, threshold: 0 },
         skippedLogEvents: { enabled: true, thresholdPercent: 10 },
+        metricsInsightsAlarmQuota: 200,
       },
       encryption: { type: "sse" },
       versioning: { enabled: true, noncurrentVersionExpirationDays: 30 },

@@ -25,7 +25,13 @@ beforeAll(async () => {
     configFile,
     JSON.stringify({
       environments: {
-        many: { accountId: "111122223333", region: "eu-west-1", wafLogGroupNames: LOG_GROUPS },
+        many: {
+          accountId: "111122223333",
+          region: "eu-west-1",
+          wafLogGroupNames: LOG_GROUPS,
+          // Two delivery alarms per log group: 1,000 Metrics Insights alarms, a raised quota.
+          alarms: { metricsInsightsAlarmQuota: 1000 },
+        },
       },
     }),
   );

@@ -226,6 +226,12 @@ export const processorSettingsSchema = z
   })
   .prefault({});
 
+/**
+ * CloudWatch's default quota of Metrics Insights alarms per account and region
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html).
+ */
+export const DEFAULT_METRICS_INSIGHTS_ALARM_QUOTA = 200;
+
 /** The forwarder's CloudWatch alarms: what fails between the WAF log groups and the bucket. */
 export const forwarderAlarmsObject = z.strictObject({
   /** `false` turns every alarm of the forwarder off. @default true */
@@ -261,6 +267,19 @@ export const forwarderAlarmsObject = z.strictObject({
    * not forwarded (a subscription filter disabled after a non-retryable error skips them). @default on, 10 %
    */
   skippedLogEvents: metricAlarms.skippedLogEventsAlarmSchema,
+  /**
+   * The Metrics Insights alarms this forwarder may create: its delivery errors and delivery throttling
+   * alarms are Metrics Insights alarms, two per listed log group, and CloudWatch allows
+   * {@link DEFAULT_METRICS_INSIGHTS_ALARM_QUOTA} of them per account and region unless the quota is
+   * raised ("Metrics Insights alarms", https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html).
+   * More would fail `PutMetricAlarm` at apply, so synth fails instead. Set it to the raised quota,
+   * less the Metrics Insights alarms other stacks of the account and region use. @default 200
+   */
+  metricsInsightsAlarmQuota: wholeNumber(
+    0,
+    Number.MAX_SAFE_INTEGER,
+    "must be a whole number of Metrics Insights alarms from 0",
+  ).default(DEFAULT_METRICS_INSIGHTS_ALARM_QUOTA),
 });
 
 /** {@link forwarderAlarmsObject}, every field optional. */
@@ -405,6 +424,27 @@ export const wafLogForwarderPropsSchema = z
             discovery === undefined
               ? "must be keyed by one of logGroupNames"
               : "must be keyed by a log group the discovery selects (its prefix, not excluded)",
+        });
+      }
+    }
+    const alarms = props.alarms as Partial<z.output<typeof forwarderAlarmsObject>> | undefined;
+    if (Array.isArray(props.logGroupNames) && alarms?.enabled !== false) {
+      const perLogGroup =
+        (alarms?.deliveryErrors?.enabled === false ? 0 : 1) +
+        (alarms?.deliveryThrottling?.enabled === false ? 0 : 1);
+      const quota = alarms?.metricsInsightsAlarmQuota ?? DEFAULT_METRICS_INSIGHTS_ALARM_QUOTA;
+      const needed = perLogGroup * props.logGroupNames.length;
+      if (needed > quota) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["logGroupNames"],
+          message:
+            `needs ${needed} Metrics Insights alarms (delivery errors and delivery throttling, ${perLogGroup} per log group ` +
+            `for ${props.logGroupNames.length} log groups), more than alarms.metricsInsightsAlarmQuota (${quota}; CloudWatch allows ` +
+            `${DEFAULT_METRICS_INSIGHTS_ALARM_QUOTA} per account and region unless raised, ` +
+            "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html), so PutMetricAlarm would fail at apply: " +
+            "raise the quota in Service Quotas and set alarms.metricsInsightsAlarmQuota, or turn off " +
+            "alarms.deliveryErrors and alarms.deliveryThrottling (alarms.skippedLogEvents still sees skipped log events)",
         });
       }
     }

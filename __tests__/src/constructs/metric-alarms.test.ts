@@ -18,6 +18,7 @@ describe("alarms configuration", () => {
       deliveryErrors: { enabled: true, threshold: 0 },
       deliveryThrottling: { enabled: true, threshold: 0 },
       skippedLogEvents: { enabled: true, thresholdPercent: 10 },
+      metricsInsightsAlarmQuota: 200,
     });
   });
 

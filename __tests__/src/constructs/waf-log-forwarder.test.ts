@@ -122,6 +122,60 @@ describe("WafLogForwarder", () => {
     );
   });
 
+  describe("Metrics Insights alarm quota (two delivery alarms per listed log group)", () => {
+    const groups = (count: number) =>
+      Array.from({ length: count }, (_, i) => `aws-waf-logs-shop-${String(i).padStart(3, "0")}`);
+
+    it("fails synth above CloudWatch's default 200, naming the count, the quota and the ways out", () => {
+      const build = () =>
+        new WafLogForwarder(emptyStack(), "Forwarder", props({ logGroupNames: groups(101) }));
+
+      expect(build).toThrow(ValidationError);
+      expect(build).toThrow(
+        "  - logGroupNames: needs 202 Metrics Insights alarms (delivery errors and delivery throttling, 2 per log group for 101 log groups), more than alarms.metricsInsightsAlarmQuota (200;",
+      );
+      expect(build).toThrow("set alarms.metricsInsightsAlarmQuota, or turn off alarms.deliveryErrors");
+    });
+
+    it("accepts 100 log groups, a raised quota, or the delivery alarms turned off", () => {
+      const count = (forwarder: WafLogForwarder) =>
+        [...forwarder.deliveryAlarms.values()].flatMap((alarms) =>
+          [alarms.deliveryErrors, alarms.deliveryThrottling].filter((alarm) => alarm !== undefined),
+        ).length;
+
+      expect(
+        count(new WafLogForwarder(emptyStack(), "Forwarder", props({ logGroupNames: groups(100) }))),
+      ).toBe(200);
+      expect(
+        count(
+          new WafLogForwarder(
+            emptyStack(),
+            "Forwarder",
+            props({ logGroupNames: groups(150), alarms: { metricsInsightsAlarmQuota: 300 } }),
+          ),
+        ),
+      ).toBe(300);
+      expect(
+        count(
+          new WafLogForwarder(
+            emptyStack(),
+            "Forwarder",
+            props({ logGroupNames: groups(150), alarms: { deliveryThrottling: { enabled: false } } }),
+          ),
+        ),
+      ).toBe(150);
+      expect(
+        count(
+          new WafLogForwarder(
+            emptyStack(),
+            "Forwarder",
+            props({ logGroupNames: groups(300), alarms: { enabled: false } }),
+          ),
+        ),
+      ).toBe(0);
+    });
+  });
+
   it("names both log groups when their names differ only in / versus --, instead of crashing synth", () => {
     const build = () =>
       new WafLogForwarder(emptyStack(), "Forwarder", {
