@@ -7,10 +7,16 @@
  * configuration. See docs/audit.md.
  */
 import { loadConfig, type PipelineConfig } from "../src/config";
-import { ValidationError } from "../src/constructs/validation";
 import { auditInputFromEnvironment, auditInputFromEstate } from "./lib/audit-config";
 import { awsAuditClients } from "./lib/audit-clients";
-import { type CommandOutput, isMainModule, parseCommandLine, PROCESS_OUTPUT, UsageError } from "./lib/cli";
+import {
+  type CommandOutput,
+  isMainModule,
+  parseCommandLine,
+  PROCESS_OUTPUT,
+  startCommand,
+  UsageError,
+} from "./lib/cli";
 import { type AuditClientFactory, auditCoverage, auditExitCode } from "./lib/coverage-audit";
 import { AuditInputError } from "./lib/coverage-input";
 import { coverageReportJson, formatCoverageReport } from "./lib/coverage-report";
@@ -79,26 +85,14 @@ export async function main(
   out: CommandOutput,
   deps: AuditDependencies,
 ): Promise<number> {
-  let command: AuditCommand;
-  let config: PipelineConfig;
-  try {
-    command = parseAuditArgs(argv);
-    if (command.help) {
-      out.stdout(AUDIT_USAGE);
-      return 0;
-    }
-    config = deps.loadConfig(command.config);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      out.stderr(`audit: ${error.message}\n\n${AUDIT_USAGE}`);
-      return 2;
-    }
-    if (error instanceof ValidationError) {
-      out.stderr(`audit: ${error.message}`);
-      return 2;
-    }
-    throw error;
-  }
+  const started = startCommand(argv, out, {
+    name: "audit",
+    usage: AUDIT_USAGE,
+    parse: parseAuditArgs,
+    loadConfig: (command) => deps.loadConfig(command.config),
+  });
+  if (typeof started === "number") return started;
+  const { command, config } = started;
 
   const environment = config.environments[command.env];
   const estate = config.estates[command.env];

@@ -8,11 +8,17 @@
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { loadConfig, type PipelineConfig } from "../src/config";
-import { ValidationError } from "../src/constructs/validation";
 import { partitionOf } from "../src/iam-policy";
 import { resourceNames } from "../src/naming";
 import { backfill, formatBackfillSummary } from "./lib/backfill";
-import { type CommandOutput, isMainModule, parseCommandLine, PROCESS_OUTPUT, UsageError } from "./lib/cli";
+import {
+  type CommandOutput,
+  isMainModule,
+  parseCommandLine,
+  PROCESS_OUTPUT,
+  startCommand,
+  UsageError,
+} from "./lib/cli";
 import { unusableEnvironmentMessage } from "./lib/environment-lookup";
 
 export const BACKFILL_USAGE = `usage: npm run backfill -- --env <env> --log-group <name> --start <time> --end <time> [--dry-run] [--json]
@@ -124,26 +130,14 @@ export async function main(
   out: CommandOutput,
   deps: BackfillDependencies,
 ): Promise<number> {
-  let command: BackfillCommand;
-  let config: PipelineConfig;
-  try {
-    command = parseBackfillArgs(argv);
-    if (command.help) {
-      out.stdout(BACKFILL_USAGE);
-      return 0;
-    }
-    config = deps.loadConfig();
-  } catch (error) {
-    if (error instanceof UsageError) {
-      out.stderr(`backfill: ${error.message}\n\n${BACKFILL_USAGE}`);
-      return 2;
-    }
-    if (error instanceof ValidationError) {
-      out.stderr(`backfill: ${error.message}`);
-      return 2;
-    }
-    throw error;
-  }
+  const started = startCommand(argv, out, {
+    name: "backfill",
+    usage: BACKFILL_USAGE,
+    parse: parseBackfillArgs,
+    loadConfig: () => deps.loadConfig(),
+  });
+  if (typeof started === "number") return started;
+  const { command, config } = started;
   const environment = config.environments[command.env];
   if (environment === undefined) {
     out.stderr(unusableEnvironmentMessage("backfill", command.env, config));

@@ -11,10 +11,16 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { GetQueueUrlCommand, QueueDoesNotExist, SQSClient } from "@aws-sdk/client-sqs";
 import { loadConfig, type PipelineConfig } from "../src/config";
 import { failureRecordPrefix, failureStoreBucketName } from "../src/constructs/names";
-import { ValidationError } from "../src/constructs/validation";
 import { partitionOf } from "../src/iam-policy";
 import { resourceNames, stackName } from "../src/naming";
-import { type CommandOutput, isMainModule, parseCommandLine, PROCESS_OUTPUT, UsageError } from "./lib/cli";
+import {
+  type CommandOutput,
+  isMainModule,
+  parseCommandLine,
+  PROCESS_OUTPUT,
+  startCommand,
+  UsageError,
+} from "./lib/cli";
 import {
   exitCodeOf,
   failureQueueRecords,
@@ -114,26 +120,14 @@ export async function main(
   out: RedriveOutput,
   deps: RedriveDependencies,
 ): Promise<number> {
-  let command: RedriveCommand;
-  let config: PipelineConfig;
-  try {
-    command = parseRedriveArgs(argv);
-    if (command.help) {
-      out.stdout(REDRIVE_USAGE);
-      return 0;
-    }
-    config = deps.loadConfig();
-  } catch (error) {
-    if (error instanceof UsageError) {
-      out.stderr(`redrive: ${error.message}\n\n${REDRIVE_USAGE}`);
-      return 2;
-    }
-    if (error instanceof ValidationError) {
-      out.stderr(`redrive: ${error.message}`);
-      return 2;
-    }
-    throw error;
-  }
+  const started = startCommand(argv, out, {
+    name: "redrive",
+    usage: REDRIVE_USAGE,
+    parse: parseRedriveArgs,
+    loadConfig: () => deps.loadConfig(),
+  });
+  if (typeof started === "number") return started;
+  const { command, config } = started;
 
   const environment = config.environments[command.env];
   if (environment === undefined) {

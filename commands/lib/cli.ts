@@ -6,6 +6,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { ValidationError } from "../../src/constructs/validation";
 
 /** A problem with the command line (exit code 2 in every command). */
 export class UsageError extends Error {
@@ -45,4 +46,50 @@ export const PROCESS_OUTPUT: CommandOutput = {
 export function isMainModule(moduleUrl: string): boolean {
   const script = process.argv[1];
   return script !== undefined && moduleUrl === pathToFileURL(resolve(script)).href;
+}
+
+/** What {@link startCommand} needs: the command's name and usage, its parser and how it loads the configuration. */
+export interface CommandStart<C extends { readonly help: boolean }, Config> {
+  /** The command's name, the prefix of its error lines, e.g. `"redrive"`. */
+  readonly name: string;
+  /** The usage text printed for `--help` and after a usage error. */
+  readonly usage: string;
+  /** Parses the arguments; throws {@link UsageError}. */
+  readonly parse: (argv: readonly string[]) => C;
+  /** Loads the configuration file for the parsed command; throws `ValidationError`. */
+  readonly loadConfig: (command: C) => Config;
+}
+
+/**
+ * The start every operator command that reads the configuration file shares: parse `argv`, print the
+ * usage for `--help`, load the configuration. A {@link UsageError} is printed with the usage, a
+ * `ValidationError` (a missing or invalid configuration file) as it is, each behind `<name>: `.
+ *
+ * @returns the parsed command and configuration, or the exit code to end with: 0 after `--help`, 2
+ *   after a usage or configuration error
+ * @throws anything else `parse` or `loadConfig` throws
+ */
+export function startCommand<C extends { readonly help: boolean }, Config>(
+  argv: readonly string[],
+  out: CommandOutput,
+  start: CommandStart<C, Config>,
+): { readonly command: C; readonly config: Config } | number {
+  try {
+    const command = start.parse(argv);
+    if (command.help) {
+      out.stdout(start.usage);
+      return 0;
+    }
+    return { command, config: start.loadConfig(command) };
+  } catch (error) {
+    if (error instanceof UsageError) {
+      out.stderr(`${start.name}: ${error.message}\n\n${start.usage}`);
+      return 2;
+    }
+    if (error instanceof ValidationError) {
+      out.stderr(`${start.name}: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
 }
