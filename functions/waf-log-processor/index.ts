@@ -15,7 +15,7 @@ import type { Context as LambdaContext } from "aws-lambda";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { readConfig, type ProcessorConfig } from "./config";
 import { METRICS_NAMESPACE } from "./environment";
-import { GzipBody } from "./gzip-body";
+import { GzipBody, segmentSize } from "./gzip-body";
 import { LineWriter } from "./lines";
 import { objectKey } from "./object-key";
 import { streamSubscriptionEvent, type StreamedPayload } from "./payload-stream";
@@ -100,12 +100,10 @@ export interface ProcessResult {
 }
 
 /**
- * Lines collected before they go to zlib, in bytes: at most {@link FLUSH_BYTES}, and from
- * {@link EARLY_FLUSH_BYTES} on whenever zlib is idle, so compression starts early in a batch and
- * then gets pieces large enough to keep the thread pool busy between callbacks.
+ * Lines collected before they go to the gzip body, in bytes: the size of its first segment
+ * (`segmentSize(0)`), so compression starts as soon as that much is written.
  */
-const FLUSH_BYTES = 256 * 1024;
-const EARLY_FLUSH_BYTES = 32 * 1024;
+const FLUSH_BYTES = segmentSize(0);
 
 /** The counts of an invocation that writes nothing. */
 const NOTHING_WRITTEN = { linesOut: 0, linesWrapped: 0, linesWithoutTimestamp: 0, bytesOut: 0 } as const;
@@ -246,7 +244,8 @@ export function createHandler(
 
   /**
    * Reads the payload as a stream: every log event becomes a line as soon as it is read, lines go
-   * to zlib in chunks of {@link FLUSH_BYTES}, and only the compressed body is kept until PutObject
+   * to the gzip body in chunks of {@link FLUSH_BYTES} (compressed in segments on the thread pool,
+   * see `GzipBody`), and only the compressed body is kept until PutObject
    * (which needs the whole body: the key holds the digest of the whole payload, known at its end).
    */
   async function processEvent(event: unknown, context: Record<string, unknown>): Promise<ProcessResult> {
@@ -254,8 +253,6 @@ export function createHandler(
     const lines = new LineWriter({
       redactHeaders: config.redactHeaders,
       flushBytes: FLUSH_BYTES,
-      earlyFlushBytes: EARLY_FLUSH_BYTES,
-      flushEarly: () => body.idle(),
       onFlush: (chunk, release) => body.write(chunk, release),
     });
     let payload: StreamedPayload;

@@ -153,13 +153,6 @@ export interface LineWriterOptions {
   /** Hand the lines written so far to `onFlush` once they reach this many bytes. @default never */
   readonly flushBytes?: number;
   /**
-   * Hand them over earlier, from `earlyFlushBytes` bytes on, whenever this returns true (e.g. the
-   * compressor has nothing left to do). @default never early
-   */
-  readonly flushEarly?: () => boolean;
-  /** See `flushEarly`. @default flushBytes */
-  readonly earlyFlushBytes?: number;
-  /**
    * Receives each full chunk of lines (whole lines, every one ending in `\n`). Call `release` once
    * the chunk has been consumed: its buffer then serves a later chunk (fewer allocations, less
    * garbage collection). A chunk never released is simply not reused.
@@ -300,14 +293,8 @@ export class LineWriter {
     }
     this.body[this.length++] = 0x0a;
     this.lines++;
-    const { flushBytes, earlyFlushBytes, flushEarly } = this.options;
-    if (
-      flushBytes !== undefined &&
-      (this.length >= flushBytes ||
-        (earlyFlushBytes !== undefined && this.length >= earlyFlushBytes && flushEarly?.() === true))
-    ) {
-      this.flush();
-    }
+    const { flushBytes } = this.options;
+    if (flushBytes !== undefined && this.length >= flushBytes) this.flush();
   }
 
   /** Hands the lines written since the last flush to `onFlush` (if any) and starts a new buffer. */
