@@ -61,7 +61,6 @@ beforeEach(() => {
   s3Mock.on(PutObjectCommand).resolves({});
 });
 
-
 /**
  * The gzip body GzipBody makes of a text shorter than its first segment: gzip header, the text as
  * raw deflate at `level` ended by a sync flush, an empty final block, CRC-32 and length.
