@@ -20,7 +20,7 @@
  * Segment boundaries depend only on the byte count ({@link segmentSize}), so the same lines at the
  * same level always give the same bytes.
  */
-import { constants, crc32, deflateRaw, type ZlibOptions } from "node:zlib";
+import { constants, crc32, deflateRaw, deflateRawSync, type ZlibOptions } from "node:zlib";
 
 /** The gzip header: magic, deflate, no flags, no mtime, no extra flags, OS "unknown" (RFC 1952 §2.3). */
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xff]);
@@ -119,8 +119,10 @@ export class GzipBody {
   /** Starts compressing the (full) segment being filled and begins the next one. */
   private dispatch(): void {
     const full = this.segment;
-    this.compress(full.subarray(0, this.filled), () => {
-      if (!this.destroyed) this.spare.push(full);
+    this.compress(full.subarray(0, this.filled), {
+      done: () => {
+        if (!this.destroyed) this.spare.push(full);
+      },
     });
     this.segments++;
     const size = segmentSize(this.segments);
@@ -130,33 +132,37 @@ export class GzipBody {
   }
 
   /**
-   * Starts compressing `input` (the bytes after everything compressed so far) on the thread pool,
-   * as raw deflate primed with the window before it and ended by a sync flush; `done` runs once
-   * zlib no longer reads `input`.
+   * Compresses `input` (the bytes after everything compressed so far) as raw deflate primed with the
+   * window before it and ended by a sync flush: on the thread pool, `done` running once zlib no
+   * longer reads `input`; or, with `here`, at once on this thread.
    */
-  private compress(input: Buffer, done?: () => void): void {
+  private compress(input: Buffer, options: { done?: () => void; here?: boolean } = {}): void {
     this.crc = crc32(input, this.crc);
     this.inputBytes += input.length;
-    const options: ZlibOptions = {
+    const zlibOptions: ZlibOptions = {
       level: this.level,
       chunkSize: DEFLATE_CHUNK_BYTES,
       finishFlush: constants.Z_SYNC_FLUSH,
     };
     // zlib copies the dictionary when the stream is created, so the window may change afterwards.
     if (this.windowBytes > 0) {
-      options.dictionary = this.window.subarray(DEFLATE_WINDOW_BYTES - this.windowBytes);
+      zlibOptions.dictionary = this.window.subarray(DEFLATE_WINDOW_BYTES - this.windowBytes);
     }
-    const job = new Promise<Buffer>((resolve, reject) => {
-      deflateRaw(input, options, (error, output) => {
-        this.inFlight.delete(job);
-        done?.();
-        if (error === null) resolve(output);
-        else reject(error);
+    if (options.here === true) {
+      this.compressed.push(Promise.resolve(deflateRawSync(input, zlibOptions)));
+    } else {
+      const job = new Promise<Buffer>((resolve, reject) => {
+        deflateRaw(input, zlibOptions, (error, output) => {
+          this.inFlight.delete(job);
+          options.done?.();
+          if (error === null) resolve(output);
+          else reject(error);
+        });
       });
-    });
-    job.catch(() => undefined); // finish() reports it; never an unhandled rejection
-    this.compressed.push(job);
-    this.inFlight.add(job);
+      job.catch(() => undefined); // finish() reports it; never an unhandled rejection
+      this.compressed.push(job);
+      this.inFlight.add(job);
+    }
     this.keepWindow(input);
   }
 
@@ -188,7 +194,8 @@ export class GzipBody {
   /**
    * Compresses what is left and resolves with the whole gzip body. The rest is cut into up to
    * {@link MAX_SEGMENTS_IN_FLIGHT} pieces of at least 64 KiB, compressed side by side, so the
-   * invocation waits for the largest piece rather than for the whole rest.
+   * invocation waits for the largest piece rather than for the whole rest; the last piece is
+   * compressed on this thread, which would otherwise only wait (and a small body never leaves it).
    *
    * @throws zlib's error for any segment.
    */
@@ -199,7 +206,9 @@ export class GzipBody {
       Math.min(MAX_SEGMENTS_IN_FLIGHT, Math.floor(rest.length / MIN_FINAL_PIECE_BYTES)),
     );
     const pieceBytes = Math.ceil(rest.length / pieces);
-    for (let at = 0; at < rest.length; at += pieceBytes) this.compress(rest.subarray(at, at + pieceBytes));
+    for (let at = 0; at < rest.length; at += pieceBytes) {
+      this.compress(rest.subarray(at, at + pieceBytes), { here: at + pieceBytes >= rest.length });
+    }
     this.filled = 0;
     const parts = await Promise.all(this.compressed);
     const trailer = Buffer.allocUnsafe(8);
