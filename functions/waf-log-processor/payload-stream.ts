@@ -12,7 +12,7 @@
  */
 import { isAscii, isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
-import { createGunzip, type ZlibOptions } from "node:zlib";
+import { createGunzip, gunzipSync, type ZlibOptions } from "node:zlib";
 import {
   checkGzipMagic,
   controlPayloadSchema,
@@ -54,6 +54,23 @@ const GUNZIP_OPTIONS: ZlibOptions & { readableHighWaterMark: number } = {
   chunkSize: GUNZIP_CHUNK_BYTES,
   readableHighWaterMark: 1024 * 1024,
 };
+
+/**
+ * Payloads whose gzip trailer says they decompress to at most this many bytes are gunzipped in one
+ * step on the calling thread and then read chunk by chunk, as if streamed: 2 MiB, above what one
+ * CloudWatch Logs delivery holds (1,048,576 bytes of log events, counted as message bytes plus 26
+ * each, https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html;
+ * the largest realistic payload is about 1.2 MB with its JSON escapes). That spares the thread-pool
+ * round trips of a stream, which cost more than the gunzip of such a payload (`npm run bench`).
+ * Memory stays bounded: the output is capped at this size whatever the trailer says (ISIZE is the
+ * last member's length modulo 2^32, RFC 1952 §2.3.1, so it proves nothing). A larger payload, a
+ * trailer that lies, or any gunzip error sends the payload down the stream, which decides every
+ * error exactly as before.
+ */
+export const WHOLE_PAYLOAD_BYTES = 2 * 1024 * 1024;
+
+/** The smallest gzip member: 10 bytes of header, an empty deflate block and 8 bytes of trailer. */
+const MIN_GZIP_BYTES = 20;
 
 /**
  * Whether to read a log event's bytes as Latin-1 (messages as their UTF-8 bytes, see `MessageText`):
@@ -214,6 +231,8 @@ export interface StreamOptions {
   readonly onLogEventBytes?: (event: Pick<LogEvent, "id" | "timestamp">, message: Buffer) => void;
   /** See `onLogEventBytes`. @default {@link DIRECT_LOG_EVENT_BYTES} */
   readonly directLogEventBytes?: number;
+  /** See {@link WHOLE_PAYLOAD_BYTES}; 0 streams every payload. @default {@link WHOLE_PAYLOAD_BYTES} */
+  readonly wholePayloadBytes?: number;
 }
 
 /**
@@ -740,9 +759,26 @@ export class PayloadReader {
 }
 
 /**
+ * The payload gunzipped in one step when its gzip trailer says it is at most `limit` bytes (and
+ * `maxBytes`); undefined when it is larger, the trailer lies, or gunzip fails: the stream decides.
+ */
+function gunzipSmallPayload(compressed: Buffer, limit: number, maxBytes: number): Buffer | undefined {
+  if (compressed.length < MIN_GZIP_BYTES || compressed.readUInt32LE(compressed.length - 4) > limit) {
+    return undefined;
+  }
+  try {
+    return gunzipSync(compressed, { maxOutputLength: Math.max(1, Math.min(limit, maxBytes)) });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Decodes a CloudWatch Logs subscription event as a stream: base64, then gunzip in chunks of
  * {@link GUNZIP_CHUNK_BYTES}, each chunk hashed and read as soon as it is out, each log event handed
- * to `options.onLogEvent`. Memory: the compressed event, one chunk, and the value being read.
+ * to `options.onLogEvent`. Memory: the compressed event, one chunk, and the value being read; a
+ * payload of at most {@link WHOLE_PAYLOAD_BYTES} is gunzipped in one step and then read in the same
+ * chunks.
  *
  * @param event `{"awslogs":{"data": base64(gzip(JSON payload))}}`.
  * @returns the payload without its log events, their count, the first one's id and timestamp, the
@@ -760,6 +796,16 @@ export async function streamSubscriptionEvent(
   const maxBytes = options.maxPayloadBytes ?? Number.POSITIVE_INFINITY;
   const reader = new PayloadReader(options.onLogEvent, options.onLogEventBytes, options.directLogEventBytes);
   const hash = createHash("sha256");
+  const whole = gunzipSmallPayload(compressed, options.wholePayloadBytes ?? WHOLE_PAYLOAD_BYTES, maxBytes);
+  if (whole !== undefined) {
+    hash.update(whole);
+    for (let at = 0; at < whole.length; at += GUNZIP_CHUNK_BYTES) {
+      reader.push(whole.subarray(at, at + GUNZIP_CHUNK_BYTES));
+      const wait = options.afterChunk?.();
+      if (wait !== undefined) await wait;
+    }
+    return reader.finish(whole.length, hash.digest("hex").slice(0, DIGEST_HEX_LENGTH));
+  }
   const gunzip = createGunzip(GUNZIP_OPTIONS);
   gunzip.end(compressed);
   const chunks = gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>;

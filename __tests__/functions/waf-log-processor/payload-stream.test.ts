@@ -27,20 +27,28 @@ const REDACT_COOKIE: ReadonlySet<string> = new Set(["cookie"]);
 
 /**
  * Envelope, ids, counts and body through the streaming reader and the line writer, or the error
- * class: once with every log event parsed by `JSON.parse`, once with every log event offered to the
- * direct path (`onLogEventBytes` from 0 bytes on); a difference between the two is returned as such.
+ * class: with every log event parsed by `JSON.parse`, with every log event offered to the direct
+ * path (`onLogEventBytes` from 0 bytes on), and with the payload gunzipped as a stream instead of in
+ * one step (`wholePayloadBytes: 0`); a difference is returned as such.
  */
 async function streamed(event: unknown): Promise<string> {
-  const parsed = await streamedWith(event, false);
-  const direct = await streamedWith(event, true);
-  return parsed === direct ? parsed : `direct path differs: ${direct} instead of ${parsed}`;
+  const parsed = await streamedWith(event, { direct: false });
+  const direct = await streamedWith(event, { direct: true });
+  const stream = await streamedWith(event, { direct: false, wholePayloadBytes: 0 });
+  if (direct !== parsed) return `direct path differs: ${direct} instead of ${parsed}`;
+  if (stream !== parsed) return `gunzip as a stream differs: ${stream} instead of ${parsed}`;
+  return parsed;
 }
 
-async function streamedWith(event: unknown, direct: boolean): Promise<string> {
+async function streamedWith(
+  event: unknown,
+  { direct, wholePayloadBytes }: { direct: boolean; wholePayloadBytes?: number },
+): Promise<string> {
   const writer = new LineWriter({ redactHeaders: REDACT_COOKIE });
   const ids: [string, number][] = [];
   try {
     const result = await streamSubscriptionEvent(event, {
+      ...(wholePayloadBytes === undefined ? {} : { wholePayloadBytes }),
       onLogEvent: (logEvent: LogEvent, messageText: MessageText) => {
         ids.push([logEvent.id, logEvent.timestamp]);
         writer.add(logEvent, messageText);
