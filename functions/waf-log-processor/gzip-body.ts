@@ -155,7 +155,10 @@ export class GzipBody {
         deflateRaw(input, zlibOptions, (error, output) => {
           this.inFlight.delete(job);
           options.done?.();
-          if (error === null) resolve(output);
+          // zlib hands back a slice of its DEFLATE_CHUNK_BYTES output buffer: keep a copy of a small
+          // slice instead, or a body of many well-compressed segments holds 64 KiB for each.
+          if (error === null)
+            resolve(output.length * 2 < output.buffer.byteLength ? Buffer.from(output) : output);
           else reject(error);
         });
       });
