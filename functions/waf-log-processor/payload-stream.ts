@@ -798,12 +798,13 @@ export async function streamSubscriptionEvent(
   const hash = createHash("sha256");
   const whole = gunzipSmallPayload(compressed, options.wholePayloadBytes ?? WHOLE_PAYLOAD_BYTES, maxBytes);
   if (whole !== undefined) {
-    hash.update(whole);
     for (let at = 0; at < whole.length; at += GUNZIP_CHUNK_BYTES) {
       reader.push(whole.subarray(at, at + GUNZIP_CHUNK_BYTES));
       const wait = options.afterChunk?.();
       if (wait !== undefined) await wait;
     }
+    // Hashed after reading, while the thread pool compresses the last segments.
+    hash.update(whole);
     return reader.finish(whole.length, hash.digest("hex").slice(0, DIGEST_HEX_LENGTH));
   }
   const gunzip = createGunzip(GUNZIP_OPTIONS);
