@@ -21,6 +21,7 @@
  * same level always give the same bytes.
  */
 import { constants, crc32, deflateRaw, deflateRawSync, type ZlibOptions } from "node:zlib";
+import { BufferPool } from "./buffer-pool";
 
 /** The gzip header: magic, deflate, no flags, no mtime, no extra flags, OS "unknown" (RFC 1952 §2.3). */
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xff]);
@@ -53,6 +54,9 @@ const MIN_FINAL_PIECE_BYTES = 64 * 1024;
 /** zlib's output chunk while compressing a segment, in bytes (the output is joined once per segment). */
 const DEFLATE_CHUNK_BYTES = 64 * 1024;
 
+/** Segment buffers kept between invocations (see `BufferPool`): up to 8, of at most {@link SEGMENT_BYTES}. */
+const segmentBuffers = new BufferPool(8, SEGMENT_BYTES);
+
 /** Size of segment `index` (0 for the first), in bytes. */
 export function segmentSize(index: number): number {
   return FIRST_SEGMENT_SIZES[index] ?? SEGMENT_BYTES;
@@ -69,8 +73,9 @@ export function segmentSize(index: number): number {
  * filled, and the compressed output so far.
  */
 export class GzipBody {
-  /** The segment being filled: `segment[0, filled)`. */
+  /** The segment being filled: `segment[0, filled)`, a view of `segmentBuffer`. */
   private segment: Buffer;
+  private segmentBuffer: Buffer;
   private filled = 0;
   private segments = 0;
   /** The last {@link DEFLATE_WINDOW_BYTES} bytes before the segment being filled. */
@@ -80,8 +85,6 @@ export class GzipBody {
   private readonly compressed: Promise<Buffer>[] = [];
   /** The segments still being compressed. */
   private readonly inFlight = new Set<Promise<unknown>>();
-  /** Segment buffers whose compression has finished, for reuse. */
-  private readonly spare: Buffer[] = [];
   private crc = 0;
   private inputBytes = 0;
   private destroyed = false;
@@ -94,7 +97,8 @@ export class GzipBody {
     if (!Number.isInteger(level) || level < 0 || level > 9) {
       throw new RangeError(`GzipBody: level must be an integer from 0 to 9, got ${level}`);
     }
-    this.segment = Buffer.allocUnsafe(segmentSize(0));
+    this.segmentBuffer = segmentBuffers.take(segmentSize(0));
+    this.segment = this.segmentBuffer.subarray(0, segmentSize(0));
   }
 
   /**
@@ -118,16 +122,16 @@ export class GzipBody {
 
   /** Starts compressing the (full) segment being filled and begins the next one. */
   private dispatch(): void {
-    const full = this.segment;
-    this.compress(full.subarray(0, this.filled), {
+    const owner = this.segmentBuffer;
+    this.compress(this.segment.subarray(0, this.filled), {
       done: () => {
-        if (!this.destroyed) this.spare.push(full);
+        if (!this.destroyed) segmentBuffers.give(owner);
       },
     });
     this.segments++;
     const size = segmentSize(this.segments);
-    const spare = this.spare.findIndex((candidate) => candidate.length === size);
-    this.segment = spare >= 0 ? this.spare.splice(spare, 1)[0]! : Buffer.allocUnsafe(size);
+    this.segmentBuffer = segmentBuffers.take(size);
+    this.segment = this.segmentBuffer.subarray(0, size);
     this.filled = 0;
   }
 
@@ -214,6 +218,7 @@ export class GzipBody {
     }
     this.filled = 0;
     const parts = await Promise.all(this.compressed);
+    segmentBuffers.give(this.segmentBuffer);
     const trailer = Buffer.allocUnsafe(8);
     trailer.writeUInt32LE(this.crc >>> 0, 0);
     trailer.writeUInt32LE(this.inputBytes % 2 ** 32, 4); // ISIZE: the length modulo 2^32 (RFC 1952 §2.3.1)
@@ -223,6 +228,5 @@ export class GzipBody {
   /** Drops the body: segments being compressed finish on the thread pool and are discarded. */
   destroy(): void {
     this.destroyed = true;
-    this.spare.length = 0;
   }
 }

@@ -13,6 +13,7 @@ import {
   type JsonObjectKind,
 } from "./json-object";
 import { topLevelMemberSpan } from "./json-walker";
+import { BufferPool } from "./buffer-pool";
 import { redactHeaderValues } from "./redact";
 
 /** One output line (without its `\n`) and how it was made. */
@@ -83,10 +84,11 @@ const INITIAL_BODY_BYTES = 1 << 20;
 /** Room past `flushBytes` in a new chunk buffer, so a chunk rarely needs to grow. */
 const FLUSH_HEADROOM_BYTES = 64 * 1024;
 
-/** Chunk buffers released by the consumer, for reuse (module scope: one execution environment runs one invocation at a time). */
-const releasedChunks: Buffer[] = [];
-/** Most released chunk buffers kept. */
-const MAX_RELEASED_CHUNKS = 8;
+/**
+ * Chunk buffers released by the consumer and buffers outgrown by a long line, for reuse (see
+ * `BufferPool`): up to 8, of at most 4 MiB each.
+ */
+const chunkBuffers = new BufferPool(8, 4 * 1024 * 1024);
 
 /** Most log event ids a {@link LineWriter} keeps of lines without a usable `timestamp` (it counts all). */
 export const MAX_IDS_WITHOUT_TIMESTAMP = 100;
@@ -191,24 +193,25 @@ export class LineWriter {
     this.body = this.chunkBuffer();
   }
 
-  /** A buffer for the next chunk: a released one of the standard size, or a new one. */
+  /** A buffer for the next chunk: a kept one of at least the standard size, or a new one. */
   private chunkBuffer(): Buffer {
     const size =
       this.options.flushBytes === undefined
         ? INITIAL_BODY_BYTES
         : this.options.flushBytes + FLUSH_HEADROOM_BYTES;
-    while (releasedChunks.length > 0) {
-      const buffer = releasedChunks.pop()!;
-      if (buffer.length === size) return buffer;
-    }
-    return Buffer.allocUnsafe(size);
+    return chunkBuffers.take(size);
   }
 
-  /** Makes room for `maxBytes` more bytes. */
+  /**
+   * Makes room for `maxBytes` more bytes. With `onFlush`, the outgrown buffer is kept for reuse
+   * (nobody else sees it); without, `written()` may have handed out a view of it, so it is left alone.
+   */
   private reserve(maxBytes: number): void {
     if (this.body.length - this.length < maxBytes) {
-      const grown = Buffer.allocUnsafe(Math.max(this.body.length * 2, this.length + maxBytes));
+      const needed = this.length + maxBytes;
+      const grown = chunkBuffers.take(needed, Math.max(this.body.length * 2, needed));
       this.body.copy(grown, 0, 0, this.length);
+      if (this.options.onFlush !== undefined) chunkBuffers.give(this.body);
       this.body = grown;
     }
   }
@@ -305,7 +308,7 @@ export class LineWriter {
     this.options.onFlush(buffer.subarray(0, this.length), () => {
       if (released) return;
       released = true;
-      if (releasedChunks.length < MAX_RELEASED_CHUNKS) releasedChunks.push(buffer);
+      chunkBuffers.give(buffer);
     });
     // The next chunk's buffer: the chunk size plus room for a typical record; reserve() grows it.
     this.body = this.chunkBuffer();

@@ -35,6 +35,7 @@ import {
   type LogEvent,
   type MessageText,
 } from "./decode";
+import { BufferPool } from "./buffer-pool";
 import { DIGEST_HEX_LENGTH } from "./object-key";
 import { describeIssues } from "./zod";
 
@@ -236,13 +237,19 @@ export interface StreamOptions {
 }
 
 /**
+ * The reader's buffers and message scratch, kept between invocations (see `BufferPool`): up to 4,
+ * of at most 4 MiB each (what the largest CloudWatch Logs log event, 1 MB, and its chunk need).
+ */
+const readerBuffers = new BufferPool(4, 4 * 1024 * 1024);
+
+/**
  * Reads the payload JSON from chunks, keeping only the value being read (at most
  * {@link MAX_VALUE_BYTES}) and the envelope members. Every byte outside values is checked against
  * the JSON grammar here; every value is checked by `JSON.parse` when complete.
  */
 export class PayloadReader {
   /** Bytes not yet consumed: `buffer[0, length)`, payload offset `offset` at `buffer[0]`. */
-  private buffer = Buffer.allocUnsafe(4 * GUNZIP_CHUNK_BYTES);
+  private buffer = readerBuffers.take(4 * GUNZIP_CHUNK_BYTES);
   private length = 0;
   private offset = 0;
   /** Next byte to read. */
@@ -267,7 +274,7 @@ export class PayloadReader {
   eventIssueCount = 0;
 
   /** Where {@link directLogEvent} unescapes a message; grows to the largest one. */
-  private scratch = Buffer.alloc(0);
+  private scratch: Buffer = Buffer.alloc(0);
 
   constructor(
     private readonly onLogEvent: StreamOptions["onLogEvent"],
@@ -283,8 +290,10 @@ export class PayloadReader {
     const keep = this.valueStart >= 0 ? this.valueStart : this.pos;
     const kept = this.length - keep;
     if (kept + chunk.length > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, kept + chunk.length));
+      const needed = kept + chunk.length;
+      const grown = readerBuffers.take(needed, Math.max(this.buffer.length * 2, needed));
       this.buffer.copy(grown, 0, keep, this.length);
+      readerBuffers.give(this.buffer);
       this.buffer = grown;
     } else if (keep > 0 && kept > 0) {
       this.buffer.copyWithin(0, keep, this.length);
@@ -648,7 +657,10 @@ export class PayloadReader {
     const last = end - 2;
     if (last < i || buffer[last] !== QUOTE || buffer[end - 1] !== CLOSE_BRACE) return false;
     if (!isUtf8(buffer.subarray(start, end))) return false;
-    if (this.scratch.length < last - i) this.scratch = Buffer.allocUnsafe(last - i);
+    if (this.scratch.length < last - i) {
+      if (this.scratch.length > 0) readerBuffers.give(this.scratch);
+      this.scratch = readerBuffers.take(last - i);
+    }
     const out = this.scratch;
     let n = 0;
     while (i < last) {
@@ -693,6 +705,14 @@ export class PayloadReader {
     this.onLogEvent(event, asBytes ? "utf8-bytes" : "string");
   }
 
+  /** Gives the buffers back to the pool for the next invocation: the payload has been read to its end. */
+  private releaseBuffers(): void {
+    readerBuffers.give(this.buffer);
+    if (this.scratch.length > 0) readerBuffers.give(this.scratch);
+    this.buffer = Buffer.alloc(0);
+    this.scratch = Buffer.alloc(0);
+  }
+
   /**
    * After the last chunk: the payload, validated.
    *
@@ -710,6 +730,7 @@ export class PayloadReader {
     if (this.state !== DONE) {
       throw this.invalid(`the payload ends after ${decodedBytes} bytes, ${STATE_NAMES[this.state]}`);
     }
+    this.releaseBuffers();
     const envelope = Object.fromEntries(this.envelope) as Record<string, unknown>;
     const kind = messageTypeSchema.safeParse(envelope);
     if (!kind.success) {

@@ -182,6 +182,36 @@ describe("waf-log-processor handler", () => {
     expect(puts()[0]!.Body).toEqual(oneSegmentGzip(records.map((r) => `${r}\n`).join(""), 6));
   });
 
+  it("writes the same object for the same event after other large events (buffers kept between invocations)", async () => {
+    const large = (fill: string) => [
+      `{"timestamp":1764460800000,"args":"${fill.repeat(900_000)}"}`,
+      ...sampleRecords(),
+    ];
+    const handler = newHandler();
+
+    await handler(subscriptionEvent(large("a")));
+    await handler(subscriptionEvent(large("b")));
+    await handler(subscriptionEvent(sampleRecords()));
+    await handler(subscriptionEvent(large("a")));
+
+    expect(writtenText(0)).toBe(
+      large("a")
+        .map((m) => `${m}\n`)
+        .join(""),
+    );
+    expect(writtenText(1)).toBe(
+      large("b")
+        .map((m) => `${m}\n`)
+        .join(""),
+    );
+    expect(writtenText(2)).toBe(
+      sampleRecords()
+        .map((m) => `${m}\n`)
+        .join(""),
+    );
+    expect(puts()[3]!.Body).toEqual(puts()[0]!.Body);
+  });
+
   it("turns a 10,000-event batch into 10,000 lines", async () => {
     const records = sampleRecords();
     const messages = Array.from({ length: 10_000 }, (_, i) => records[i % records.length]!);
