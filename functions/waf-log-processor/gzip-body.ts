@@ -4,18 +4,21 @@
  *
  * One gzip stream (RFC 1952, one member, https://www.rfc-editor.org/rfc/rfc1952) whose deflate
  * data (RFC 1951, https://www.rfc-editor.org/rfc/rfc1951) is made of segments compressed
- * independently, the way pigz does it (https://zlib.net/pigz/pigz.pdf): each segment is a raw
+ * independently, the way pigz does it (https://zlib.net/pigz/): each segment is a raw
  * deflate stream primed with the 32 KiB of input before it (zlib's preset dictionary, so matches
  * still reach back across the boundary) and ended by a sync flush, which ends its last block on a
  * byte boundary without marking it final; the segments therefore join into one deflate stream, and
  * an empty final block (`03 00`, a fixed-Huffman block holding only its end code) closes it. The
  * CRC-32 and the length of the uncompressed data make the trailer. Any gunzip reads it as one member.
+ * Preset dictionaries and sync flushes in raw deflate: https://zlib.net/manual.html
+ * (`deflateSetDictionary`, `Z_SYNC_FLUSH`).
  *
  * Why: zlib compresses one stream on one thread, and an invocation's compression could only start
  * after its first lines and had to run to the end of the last; with segments, a large log event (a
  * 1 MB line) is compressed on several threads at once, and the end of an invocation waits for one
- * segment instead of a queue. Cost: about 0.15 % more bytes and a few % more CPU time (one deflate
- * stream and a dictionary per segment; `npm run bench`, docs/replay-bench.md).
+ * segment instead of a queue. Cost: about 0.1 % more bytes than one stream, and about 6 % more CPU
+ * time on bench's generated records (a deflate stream and a dictionary per segment, and each
+ * segment's bytes moving to another core; docs/replay-bench.md).
  *
  * Segment boundaries depend only on the byte count ({@link segmentSize}), so the same lines at the
  * same level always give the same bytes.
