@@ -67,6 +67,11 @@ export const SWEEP_CASES = [
 ] as const;
 /** Function memory settings the report gives the largest payload for, in MB. */
 export const MEMORY_SETTINGS_MB = [128, 256, 512, 1024] as const;
+/**
+ * Node.js major version of the Lambda runtime the processor runs on (`nodejs22.x`, the forwarder's
+ * `runtime`, src/constructs/waf-log-forwarder.ts): the figures of record are taken under it.
+ */
+export const LAMBDA_NODE_MAJOR = 22;
 /** Target: bundle load time above a bare Node process, at most, in ms. */
 export const TARGET_LOAD_MS = 100;
 /** Log events per subscription event the generator aims for, taken in turn; CloudWatch's 1 MB cap cuts the large ones. */
@@ -532,6 +537,11 @@ export function formatReport(report: BenchReport): string {
   const lines = [
     `GZIP_LEVEL ${report.gzipLevel}, median of ${report.runs} runs after ${WARMUP_RUNS} warm-up runs, Node ${report.node}`,
   ];
+  if (Number(/^v(\d+)\./.exec(report.node)?.[1]) !== LAMBDA_NODE_MAJOR) {
+    lines.push(
+      `note        Lambda runs Node ${LAMBDA_NODE_MAJOR} (nodejs${LAMBDA_NODE_MAJOR}.x): these figures under ${report.node} are not comparable to the README's; run bench under Node ${LAMBDA_NODE_MAJOR}`,
+    );
+  }
   for (const w of report.workloads) {
     lines.push(
       `workload    ${w.subscriptionEvents} subscription events (${w.source}), ${w.linesOut} lines, ${mb(w.decodedBytes)} decoded`,

@@ -14,10 +14,13 @@ import {
   DEFAULT_EVENTS_DIR,
   directoryWorkload,
   floorPass,
+  formatReport,
   generatedWorkload,
+  LAMBDA_NODE_MAJOR,
   median,
   MemorySink,
   parseBenchArgs,
+  type BenchReport,
 } from "../../commands/bench";
 import { compressibleEvent, realisticEvent, repeatedBlockEvent } from "../../commands/lib/bench-events";
 import { heapOptionsFor, measurePeakRss } from "../../commands/lib/bench-memory";
@@ -310,5 +313,30 @@ describe("measurePeakRss", () => {
 
   it("gives a process the old-generation limit V8 picks for that much memory", () => {
     expect(heapOptionsFor(512)).toEqual(["--max-old-space-size=128"]);
+  });
+});
+
+describe("formatReport", () => {
+  const report = (node: string): BenchReport => ({
+    gzipLevel: 6,
+    runs: 7,
+    workloads: [],
+    bundle: "dist/waf-log-processor/index.cjs",
+    bundleBytes: 1,
+    requireMs: 150,
+    bareNodeMs: 60,
+    loadMs: 90,
+    memory: undefined,
+    node,
+    loadAverage: 0.5,
+    cpus: 2,
+    loadTargetMet: true,
+  });
+
+  it(`says when bench runs under another Node.js than Lambda's ${LAMBDA_NODE_MAJOR}`, () => {
+    expect(formatReport(report("v20.20.2"))).toContain(
+      `note        Lambda runs Node ${LAMBDA_NODE_MAJOR} (nodejs${LAMBDA_NODE_MAJOR}.x): these figures under v20.20.2 are not comparable to the README's`,
+    );
+    expect(formatReport(report(`v${LAMBDA_NODE_MAJOR}.23.5`))).not.toContain("note ");
   });
 });
