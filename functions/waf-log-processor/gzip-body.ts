@@ -91,6 +91,7 @@ export class GzipBody {
   private crc = 0;
   private inputBytes = 0;
   private destroyed = false;
+  private finished = false;
 
   /**
    * @param level zlib level 0–9.
@@ -108,10 +109,12 @@ export class GzipBody {
    * Adds `chunk` to the body. The bytes are copied before this returns, so `consumed` (when given)
    * is called at once and the caller may reuse the buffer.
    *
-   * @throws Error after {@link GzipBody.destroy}.
+   * @throws Error after {@link GzipBody.destroy} or {@link GzipBody.finish}.
    */
   write(chunk: Uint8Array, consumed?: () => void): void {
-    if (this.destroyed) throw new Error("GzipBody: write after destroy");
+    if (this.destroyed || this.finished) {
+      throw new Error(`GzipBody: write after ${this.destroyed ? "destroy" : "finish"}`);
+    }
     let at = 0;
     while (at < chunk.length) {
       const take = Math.min(this.segment.length - this.filled, chunk.length - at);
@@ -207,9 +210,13 @@ export class GzipBody {
    * invocation waits for the largest piece rather than for the whole rest; the last piece is
    * compressed on this thread, which would otherwise only wait (and a small body never leaves it).
    *
-   * @throws zlib's error for any segment.
+   * @throws zlib's error for any segment; Error when called again or after {@link GzipBody.destroy}.
    */
   async finish(): Promise<Buffer> {
+    if (this.destroyed || this.finished) {
+      throw new Error(`GzipBody: finish after ${this.destroyed ? "destroy" : "finish"}`);
+    }
+    this.finished = true;
     const rest = this.segment.subarray(0, this.filled);
     const pieces = Math.max(
       1,
@@ -230,6 +237,7 @@ export class GzipBody {
 
   /** Drops the body: segments being compressed finish on the thread pool and are discarded. */
   destroy(): void {
+    if (!this.destroyed && !this.finished) segmentBuffers.give(this.segmentBuffer);
     this.destroyed = true;
   }
 }

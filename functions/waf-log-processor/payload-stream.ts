@@ -784,7 +784,11 @@ export class PayloadReader {
  * `maxBytes`); undefined when it is larger, the trailer lies, or gunzip fails: the stream decides.
  */
 function gunzipSmallPayload(compressed: Buffer, limit: number, maxBytes: number): Buffer | undefined {
-  if (compressed.length < MIN_GZIP_BYTES || compressed.readUInt32LE(compressed.length - 4) > limit) {
+  if (
+    limit <= 0 ||
+    compressed.length < MIN_GZIP_BYTES ||
+    compressed.readUInt32LE(compressed.length - 4) > limit
+  ) {
     return undefined;
   }
   try {

@@ -136,4 +136,13 @@ describe("GzipBody", () => {
     body.destroy();
     expect(() => body.write(Buffer.from("x"))).toThrow("GzipBody: write after destroy");
   });
+
+  it("refuses writes and a second finish after finish (its buffer went back to the pool)", async () => {
+    const body = new GzipBody(6);
+    body.write(Buffer.from("{}\n"));
+    await body.finish();
+
+    expect(() => body.write(Buffer.from("x"))).toThrow("GzipBody: write after finish");
+    await expect(body.finish()).rejects.toThrow("GzipBody: finish after finish");
+  });
 });
